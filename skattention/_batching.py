@@ -1,0 +1,157 @@
+"""Datasets, padding/masking collate and the length-bucketed batch sampler."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+from torch.utils.data import DataLoader, Dataset, Sampler
+
+IGNORE_INDEX = -100  # padded class targets; ``nn.CrossEntropyLoss`` skips them
+
+
+class EncodedDataset(Dataset):
+    """Already-encoded sequences (dicts of arrays) with optional targets.
+
+    Parameters
+    ----------
+    items : list of dict
+        One dict of numpy arrays per sequence, time on the first axis.
+    lengths : array of int
+    targets : list of arrays, array, or None
+    target_pad : int or float
+        Value used to pad token-level targets.
+    """
+
+    def __init__(self, items: list[dict], lengths, targets=None, target_pad=IGNORE_INDEX):
+        self.items = items
+        self.lengths = np.asarray(lengths, dtype=np.int64)
+        self.targets = targets
+        self.target_pad = target_pad
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def __getitem__(self, i):
+        y = None if self.targets is None else self.targets[i]
+        return self.items[i], y
+
+
+def dataset_lengths(dataset) -> np.ndarray:
+    """Lengths of an :class:`EncodedDataset` or a ``Subset`` of one."""
+    if isinstance(dataset, torch.utils.data.Subset):
+        return dataset_lengths(dataset.dataset)[np.asarray(dataset.indices)]
+    return dataset.lengths
+
+
+def _root(dataset):
+    while isinstance(dataset, torch.utils.data.Subset):
+        dataset = dataset.dataset
+    return dataset
+
+
+def pad_stack(arrays: list[np.ndarray], value=0) -> np.ndarray:
+    """Pad arrays of equal rank to their common maximal shape and stack them."""
+    shape = tuple(max(a.shape[d] for a in arrays) for d in range(arrays[0].ndim))
+    out = np.full((len(arrays), *shape), value, dtype=arrays[0].dtype)
+    for i, a in enumerate(arrays):
+        out[(i, *(slice(0, s) for s in a.shape))] = a
+    return out
+
+
+class Collate:
+    """Pad a list of ``(x_dict, y)`` into ``({key: tensor, "lengths": tensor}, y)``.
+
+    Padding is 0 for inputs; the mask is derived from ``lengths`` inside the
+    modules. Token-level targets are padded with ``target_pad``.
+    """
+
+    def __init__(self, target_pad=IGNORE_INDEX, token_targets: bool = True):
+        self.target_pad = target_pad
+        self.token_targets = token_targets
+
+    def __call__(self, batch):
+        xs, ys = zip(*batch)
+        lengths = np.fromiter((len(next(iter(x.values()))) for x in xs), np.int64, len(xs))
+        out = {key: torch.from_numpy(pad_stack([x[key] for x in xs])) for key in xs[0]}
+        out["lengths"] = torch.from_numpy(lengths)
+        if ys[0] is None:
+            return out, None
+        if self.token_targets:
+            y = torch.from_numpy(pad_stack(list(ys), self.target_pad))
+        else:
+            y = torch.from_numpy(np.stack(ys))
+        return out, y
+
+
+class BucketBatchSampler(Sampler):
+    """Batches of similar length, shuffled between epochs.
+
+    Each epoch the indices are shuffled, cut into pools of
+    ``batch_size * pool_factor``, each pool is sorted by length and chunked
+    into batches, and the batch order is shuffled. Without ``shuffle`` the
+    batches follow decreasing length (least padding, for prediction).
+
+    Parameters
+    ----------
+    lengths : array of int
+    batch_size : int
+    shuffle : bool
+    seed : int or None
+    pool_factor : int
+    """
+
+    def __init__(self, lengths, batch_size: int, shuffle: bool = True, seed=None, pool_factor: int = 50):
+        self.lengths = np.asarray(lengths, dtype=np.int64)
+        self.batch_size = int(batch_size)
+        self.shuffle = shuffle
+        self.pool_factor = pool_factor
+        self.rng = np.random.default_rng(seed)
+
+    def __len__(self) -> int:
+        return math.ceil(len(self.lengths) / self.batch_size)
+
+    def batches(self) -> list[np.ndarray]:
+        n, bs = len(self.lengths), self.batch_size
+        if not self.shuffle:
+            order = np.argsort(-self.lengths, kind="stable")
+            return [order[i : i + bs] for i in range(0, n, bs)]
+        perm = self.rng.permutation(n)
+        pool = bs * self.pool_factor
+        batches = []
+        for start in range(0, n, pool):
+            chunk = perm[start : start + pool]
+            chunk = chunk[np.argsort(self.lengths[chunk], kind="stable")]
+            batches.extend(chunk[i : i + bs] for i in range(0, len(chunk), bs))
+        order = self.rng.permutation(len(batches))
+        return [batches[i] for i in order]
+
+    def __iter__(self):
+        for b in self.batches():
+            yield b.tolist()
+
+
+def padding_ratio(lengths, batches) -> float:
+    """Padded elements per real element (1.0 means no padding)."""
+    lengths = np.asarray(lengths)
+    padded = sum(int(lengths[b].max()) * len(b) for b in batches if len(b))
+    return padded / max(int(lengths.sum()), 1)
+
+
+def make_loader(dataset, batch_size: int, *, shuffle: bool, seed=None, token_targets=True, **kwargs) -> DataLoader:
+    """A DataLoader with length buckets and the padding collate."""
+    sampler = BucketBatchSampler(dataset_lengths(dataset), batch_size, shuffle=shuffle, seed=seed)
+    collate = Collate(_root(dataset).target_pad, token_targets)
+    return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate, **kwargs)
+
+
+def unpad(batch: np.ndarray, lengths, axes=(1,)) -> list[np.ndarray]:
+    """Cut a padded batch back into per-sequence arrays along ``axes``."""
+    out = []
+    for i, n in enumerate(lengths):
+        idx = [i] + [slice(None)] * (batch.ndim - 1)
+        for ax in axes:
+            idx[ax] = slice(0, int(n))
+        out.append(batch[tuple(idx)])
+    return out

