@@ -1,0 +1,69 @@
+"""Input embeddings: tokens (+ characters) or numeric features → ``d_model``."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+UNK_ID = 1
+
+
+class CharCNN(nn.Module):
+    """Character CNN word features (Ma & Hovy, 2016): embed, convolve, max-pool."""
+
+    def __init__(self, n_chars: int, char_dim: int = 32, channels: int = 64, kernel_size: int = 3):
+        super().__init__()
+        self.embedding = nn.Embedding(n_chars, char_dim, padding_idx=0)
+        self.conv = nn.Conv1d(char_dim, channels, kernel_size, padding=kernel_size // 2)
+        self.out_dim = channels
+
+    def forward(self, chars: torch.Tensor) -> torch.Tensor:
+        """chars ``(B, T, W)`` → ``(B, T, channels)``."""
+        B, T, W = chars.shape
+        flat = chars.reshape(B * T, W)
+        h = self.conv(self.embedding(flat).transpose(1, 2))  # (BT, C, W)
+        h = h.masked_fill((flat == 0)[:, None, :], torch.finfo(h.dtype).min)
+        # relu after the max also zeroes padded positions (all characters masked)
+        return h.max(dim=2).values.clamp_min(0).reshape(B, T, -1)
+
+
+class TokenEmbedding(nn.Module):
+    """Word embedding plus character CNN, projected to ``d_model``.
+
+    During training each word id is replaced by the unknown id with
+    probability ``word_dropout``, so the unknown embedding is learnt and unseen
+    words at predict time rely on their characters.
+    """
+
+    def __init__(self, n_tokens: int, d_model: int, n_chars: int = 0, word_dim: int | None = None,
+                 char_dim: int = 32, char_channels: int = 64, word_dropout: float = 0.05,
+                 dropout: float = 0.1):
+        super().__init__()
+        word_dim = word_dim or d_model
+        self.words = nn.Embedding(n_tokens, word_dim, padding_idx=0)
+        self.chars = CharCNN(n_chars, char_dim, char_channels) if n_chars else None
+        in_dim = word_dim + (char_channels if n_chars else 0)
+        self.proj = nn.Linear(in_dim, d_model)
+        self.word_dropout = word_dropout
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, tokens: torch.Tensor, chars: torch.Tensor | None = None) -> torch.Tensor:
+        if self.training and self.word_dropout > 0:
+            drop = (torch.rand(tokens.shape, device=tokens.device) < self.word_dropout) & (tokens > UNK_ID)
+            tokens = tokens.masked_fill(drop, UNK_ID)
+        h = self.words(tokens)
+        if self.chars is not None:
+            h = torch.cat([h, self.chars(chars)], dim=-1)
+        return self.proj(self.drop(h))
+
+
+class NumericEmbedding(nn.Module):
+    """Linear projection of ``n_features`` per element to ``d_model``."""
+
+    def __init__(self, n_features: int, d_model: int, dropout: float = 0.1):
+        super().__init__()
+        self.proj = nn.Linear(n_features, d_model)
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        return self.drop(self.proj(features))

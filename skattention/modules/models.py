@@ -1,0 +1,138 @@
+"""Complete torch models: embedding → encoder → head.
+
+They know nothing of scikit-learn. Inputs arrive as the keyword tensors of
+:class:`skattention._batching.Collate` (``tokens``/``chars`` or ``features``,
+plus ``lengths``).
+"""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from ..attention import AttentionPooling, lengths_to_mask
+from .embeddings import NumericEmbedding, TokenEmbedding
+from .encoders import make_encoder
+
+POOLINGS = ("attention", "mean", "max", "cls")
+
+
+class Backbone(nn.Module):
+    """Embed tokens or numeric features and encode them.
+
+    Parameters
+    ----------
+    n_tokens, n_chars : int
+        Vocabulary sizes for token input (``n_chars=0`` disables characters).
+    n_features : int
+        Feature count for numeric input (used when ``n_tokens`` is 0).
+    d_model, n_heads, n_layers, dropout : model size
+    encoder : {"transformer", "birnn", "hybrid"}
+    attention : {"scaled_dot", "dot", "multiplicative", "additive"}
+        Score of the self-attention layers.
+    positional : {"sinusoidal", "learned", None}
+        Positions for the transformer encoder.
+    word_dropout : float
+    cls_token : bool
+        Prepend a learned summary position (``pooling="cls"``).
+    """
+
+    def __init__(self, *, n_tokens: int = 0, n_chars: int = 0, n_features: int = 0, d_model: int = 128,
+                 n_heads: int = 4, n_layers: int = 2, dropout: float = 0.1, encoder: str = "hybrid",
+                 attention: str = "scaled_dot", positional: str | None = "sinusoidal",
+                 word_dropout: float = 0.05, char_channels: int = 64, cls_token: bool = False):
+        super().__init__()
+        if n_tokens:
+            self.embed = TokenEmbedding(n_tokens, d_model, n_chars, char_channels=char_channels,
+                                        word_dropout=word_dropout, dropout=dropout)
+        else:
+            self.embed = NumericEmbedding(n_features, d_model, dropout)
+        extra = {"positional": positional} if encoder == "transformer" else {}
+        self.encoder = make_encoder(encoder, d_model, n_heads, n_layers, dropout, attention, **extra)
+        self.cls = nn.Parameter(torch.randn(1, 1, d_model) * 0.02) if cls_token else None
+
+    @property
+    def has_attention(self) -> bool:
+        return self.encoder.has_attention
+
+    def forward(self, lengths, tokens=None, chars=None, features=None, need_weights: bool = False):
+        """Return ``(hidden (B, T, D), mask (B, T), last self-attention weights or None)``."""
+        x = self.embed(tokens, chars) if tokens is not None else self.embed(features)
+        if self.cls is not None:
+            x = torch.cat([self.cls.expand(x.shape[0], -1, -1).to(x.dtype), x], dim=1)
+            lengths = lengths + 1
+        mask = lengths_to_mask(lengths, x.shape[1])
+        h, weights = self.encoder(x, lengths, mask, need_weights)
+        return h, mask, weights
+
+
+class TokenModel(nn.Module):
+    """One output vector per element (N→N): tagging or per-element regression.
+
+    ``forward`` returns ``(B, T, n_outputs)``, and with ``return_attention`` also
+    the last self-attention layer's weights ``(B, H, T, T)``.
+    """
+
+    attention_axes = (2, 3)
+
+    def __init__(self, n_outputs: int, **backbone):
+        super().__init__()
+        self.backbone = Backbone(**backbone)
+        d_model = backbone.get("d_model", 128)
+        self.head = nn.Sequential(nn.Dropout(backbone.get("dropout", 0.1)), nn.Linear(d_model, n_outputs))
+
+    def forward(self, lengths, tokens=None, chars=None, features=None, return_attention: bool = False):
+        if return_attention and not self.backbone.has_attention:
+            raise ValueError("This encoder has no self-attention layer; use encoder='transformer' or 'hybrid'.")
+        h, _, weights = self.backbone(lengths, tokens, chars, features, need_weights=return_attention)
+        out = self.head(h)
+        return (out, weights) if return_attention else out
+
+
+class SequenceModel(nn.Module):
+    """One output vector per sequence (N→1): encoder, pooling, linear head.
+
+    ``pooling``: ``"attention"`` (a learned query over positions, scored with
+    ``attention``), ``"mean"`` or ``"max"`` over real positions, or ``"cls"``
+    (a learned summary position read after the encoder). With
+    ``return_attention`` the weights are the pooling's ``(B, T)``, the summary
+    position's last-layer row ``(B, H, T)`` for ``"cls"``, or the last
+    self-attention layer ``(B, H, T, T)`` for ``"mean"``/``"max"``.
+    """
+
+    def __init__(self, n_outputs: int, pooling: str = "attention", **backbone):
+        super().__init__()
+        if pooling not in POOLINGS:
+            raise ValueError(f"Unknown pooling {pooling!r}; expected one of {POOLINGS}.")
+        self.pooling = pooling
+        self.backbone = Backbone(cls_token=pooling == "cls", **backbone)
+        d_model = backbone.get("d_model", 128)
+        if pooling == "attention":
+            self.pool = AttentionPooling(d_model, backbone.get("attention", "scaled_dot"))
+        self.head = nn.Sequential(nn.Dropout(backbone.get("dropout", 0.1)), nn.Linear(d_model, n_outputs))
+
+    @property
+    def attention_axes(self) -> tuple:
+        return {"attention": (1,), "cls": (2,)}.get(self.pooling, (2, 3))
+
+    def forward(self, lengths, tokens=None, chars=None, features=None, return_attention: bool = False):
+        need_self = return_attention and self.pooling != "attention"
+        if need_self and not self.backbone.has_attention:
+            raise ValueError(
+                f"encoder='birnn' with pooling={self.pooling!r} uses no attention; "
+                "use pooling='attention' or a self-attention encoder."
+            )
+        h, mask, weights = self.backbone(lengths, tokens, chars, features, need_weights=need_self)
+        if self.pooling == "attention":
+            pooled, weights = self.pool(h, mask)
+        elif self.pooling == "mean":
+            m = mask.unsqueeze(-1).to(h.dtype)
+            pooled = (h * m).sum(1) / m.sum(1).clamp_min(1)
+        elif self.pooling == "max":
+            pooled = h.masked_fill(~mask.unsqueeze(-1), torch.finfo(h.dtype).min).max(1).values
+        else:
+            pooled = h[:, 0]
+            if weights is not None:
+                weights = weights[:, :, 0, 1:]  # the summary position's row, over real elements
+        out = self.head(pooled)
+        return (out, weights) if return_attention else out

@@ -1,0 +1,135 @@
+import pytest
+import torch
+
+from skattention.attention import (
+    SCORES,
+    AdditiveScore,
+    Attention,
+    AttentionPooling,
+    LearnedPositionalEncoding,
+    MultiHeadSelfAttention,
+    SinusoidalPositionalEncoding,
+    TransformerLayer,
+    lengths_to_mask,
+    make_score,
+    masked_softmax,
+)
+from skattention.modules import SequenceModel, TokenModel
+
+
+@pytest.fixture(autouse=True)
+def _seed():
+    torch.manual_seed(0)
+
+
+def test_masked_softmax_zero_on_masked_and_all_masked_rows():
+    scores = torch.randn(2, 4)
+    mask = torch.tensor([[1, 1, 0, 0], [0, 0, 0, 0]]).bool()
+    w = masked_softmax(scores, mask)
+    assert torch.allclose(w[0].sum(), torch.tensor(1.0))
+    assert (w[0, 2:] == 0).all()
+    assert (w[1] == 0).all() and not torch.isnan(w).any()
+
+
+@pytest.mark.parametrize("score", SCORES)
+def test_attention_scores_shapes_and_masks(score):
+    attn = Attention(score, 8, 8)
+    q, k = torch.randn(3, 2, 8), torch.randn(3, 5, 8)
+    mask = lengths_to_mask(torch.tensor([5, 3, 1]), 5)
+    ctx, w = attn(q, k, mask=mask)
+    assert ctx.shape == (3, 2, 8) and w.shape == (3, 2, 5)
+    assert torch.allclose(w.sum(-1), torch.ones(3, 2))
+    assert (w[1, :, 3:] == 0).all() and (w[2, :, 1:] == 0).all()
+
+
+def test_score_formulas():
+    q, k = torch.randn(1, 1, 4), torch.randn(1, 3, 4)
+    assert torch.allclose(make_score("dot", 4, 4)(q, k), (q * k).sum(-1)[:, None])
+    assert torch.allclose(make_score("scaled_dot", 4, 4)(q, k), (q * k).sum(-1)[:, None] / 2)
+    mult = make_score("multiplicative", 4, 4)
+    W = mult.W.weight  # (query_dim, key_dim): q^T W k
+    assert torch.allclose(mult(q, k), torch.einsum("bqd,de,bke->bqk", q, W, k), atol=1e-6)
+    add = AdditiveScore(4, 4, 6)
+    expected = add.v(torch.tanh(add.W(q)[:, :, None] + add.U(k)[:, None])).squeeze(-1)
+    assert torch.allclose(add(q, k), expected)
+    assert torch.allclose(add(q, k, projected_keys=add.project_keys(k)), expected)
+    with pytest.raises(ValueError, match="Unknown attention score"):
+        make_score("cosine", 4, 4)
+    with pytest.raises(ValueError, match="query_dim == key_dim"):
+        Attention("dot", 3, 4)
+
+
+def test_sdpa_path_matches_explicit_weights():
+    mha = MultiHeadSelfAttention(16, n_heads=4).eval()
+    x = torch.randn(3, 6, 16)
+    mask = lengths_to_mask(torch.tensor([6, 4, 2]), 6)
+    fused, none = mha(x, mask, need_weights=False)
+    explicit, w = mha(x, mask, need_weights=True)
+    assert none is None and w.shape == (3, 4, 6, 6)
+    real = mask[:, :, None]
+    assert torch.allclose(fused * real, explicit * real, atol=1e-5)
+    assert (w[1, :, :, 4:] == 0).all()
+
+
+@pytest.mark.parametrize("score", SCORES)
+def test_self_attention_ignores_padding(score):
+    """A sequence's output must not change when it is batched with longer ones."""
+    layer = TransformerLayer(16, n_heads=2, dropout=0.0, score=score).eval()
+    x = torch.randn(1, 3, 16)
+    alone, _ = layer(x, lengths_to_mask(torch.tensor([3]), 3))
+    padded = torch.cat([x, torch.randn(1, 4, 16) * 100], dim=1)
+    batched, _ = layer(padded, lengths_to_mask(torch.tensor([3]), 7))
+    assert torch.allclose(alone, batched[:, :3], atol=1e-5)
+
+
+def test_attention_pooling_weights():
+    pool = AttentionPooling(8, score="additive")
+    x = torch.randn(2, 5, 8)
+    mask = lengths_to_mask(torch.tensor([5, 2]), 5)
+    pooled, w = pool(x, mask)
+    assert pooled.shape == (2, 8)
+    assert torch.allclose(w.sum(-1), torch.ones(2))
+    assert (w[1, 2:] == 0).all()
+    assert torch.allclose(pooled[1], (w[1, :2, None] * x[1, :2]).sum(0), atol=1e-6)
+
+
+def test_positional_encodings():
+    x = torch.zeros(2, 700, 8)
+    sin = SinusoidalPositionalEncoding(8)
+    out = sin(x)  # longer than the initial table: grows
+    assert out.shape == x.shape and not torch.allclose(out[0, 0], out[0, 1])
+    learned = LearnedPositionalEncoding(8, max_len=10)
+    assert learned(torch.zeros(1, 10, 8)).shape == (1, 10, 8)
+    with pytest.raises(ValueError, match="exceeds the learned positions' max_len=10"):
+        learned(torch.zeros(1, 11, 8))
+
+
+@pytest.mark.parametrize("encoder", ["transformer", "birnn", "hybrid"])
+def test_token_model_padding_invariance(encoder):
+    model = TokenModel(3, n_tokens=10, n_chars=5, d_model=16, n_heads=2, n_layers=1, encoder=encoder).eval()
+    tokens = torch.tensor([[2, 3, 4, 0, 0], [5, 6, 7, 8, 9]])
+    chars = torch.randint(1, 5, (2, 5, 3))
+    lengths = torch.tensor([3, 5])
+    both = model(lengths, tokens, chars)
+    alone = model(lengths[:1], tokens[:1, :3], chars[:1, :3])
+    assert torch.allclose(both[0, :3], alone[0], atol=1e-5)
+
+
+@pytest.mark.parametrize("pooling", ["attention", "mean", "max", "cls"])
+def test_sequence_model_pooling_and_weights(pooling):
+    model = SequenceModel(2, pooling=pooling, n_features=3, d_model=16, n_heads=2, n_layers=1,
+                          encoder="transformer").eval()
+    feats = torch.randn(2, 6, 3)
+    lengths = torch.tensor([6, 4])
+    out, w = model(lengths, features=feats, return_attention=True)
+    assert out.shape == (2, 2)
+    expected = {"attention": (2, 6), "cls": (2, 2, 6), "mean": (2, 2, 6, 6), "max": (2, 2, 6, 6)}[pooling]
+    assert tuple(w.shape) == expected
+    alone = model(lengths[1:], features=feats[1:, :4])
+    assert torch.allclose(out[1], alone[0], atol=1e-5)
+
+
+def test_birnn_without_attention_says_so():
+    model = TokenModel(2, n_features=3, d_model=8, encoder="birnn")
+    with pytest.raises(ValueError, match="no self-attention"):
+        model(torch.tensor([2]), features=torch.randn(1, 2, 3), return_attention=True)
