@@ -1,0 +1,414 @@
+"""The one shared base: validation, encoding, device handling and the skorch
+training plumbing. Estimator files only say what differs."""
+
+from __future__ import annotations
+
+import numbers
+from functools import cache
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+from sklearn.utils import check_random_state
+from skorch import NeuralNet
+from skorch.callbacks import EarlyStopping, ProgressBar
+from skorch.dataset import ValidSplit
+
+from .._batching import BucketBatchSampler, Collate, EncodedDataset, make_loader, unpad
+from .._sequences import Sequences, check_sequences
+from .._vocab import InputEncoder
+from ..attention import SCORES
+from ..modules import ENCODERS
+
+SKORCH_PREFIXES = ("module", "criterion", "optimizer", "iterator_train", "iterator_valid", "callbacks", "dataset")
+MIN_SEQUENCES_FOR_VALIDATION = 10
+
+
+@cache
+def _cuda_available() -> bool:
+    return torch.cuda.is_available()
+
+
+def resolve_device(device) -> str | torch.device:
+    """``'auto'`` → ``'cuda'`` when CUDA is available, else ``'cpu'``."""
+    if device == "auto":
+        return "cuda" if _cuda_available() else "cpu"
+    return device
+
+
+class _Net(NeuralNet):
+    """skorch ``NeuralNet`` over encoded ragged data: length-bucketed batches and
+    a padding collate. Everything else (callbacks, history, checkpoints,
+    ``module__*``/``optimizer__*`` parameters) is plain skorch."""
+
+    def __init__(self, *args, sampler_seed=None, token_targets=True, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.sampler_seed = sampler_seed
+        self.token_targets = token_targets
+
+    def get_iterator(self, dataset, training=False):
+        kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
+        batch_size = kwargs.pop("batch_size", self.batch_size)
+        kwargs.pop("shuffle", None)
+        if batch_size == -1:
+            batch_size = len(dataset)
+        return make_loader(dataset, batch_size, shuffle=training, seed=self.sampler_seed,
+                           token_targets=self.token_targets, **kwargs)
+
+
+def _is_int(value, low) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low
+
+
+def _is_float_in(value, low, high) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool) and low <= value < high
+
+
+class BaseSequenceEstimator(BaseEstimator):
+    """Shared machinery of the skattention estimators.
+
+    Subclasses set ``_token_level``, ``_regression``, ``_module`` and
+    ``_criterion`` and implement the target hooks.
+    """
+
+    _token_level = True
+    _regression = False
+    _module = None
+    _criterion = None
+
+    def __init__(
+        self,
+        *,
+        encoder: str = "hybrid",
+        attention: str = "scaled_dot",
+        d_model: int = 128,
+        n_heads: int = 4,
+        n_layers: int = 2,
+        dropout: float = 0.1,
+        max_epochs: int = 30,
+        batch_size: int = 32,
+        lr: float = 2e-3,
+        optimizer=torch.optim.AdamW,
+        train_split=0.1,
+        patience: int | None = 5,
+        callbacks=None,
+        warm_start: bool = False,
+        device="auto",
+        random_state=None,
+        verbose: int = 0,
+        **kwargs,
+    ):
+        self.encoder = encoder
+        self.attention = attention
+        self.d_model = d_model
+        self.n_heads = n_heads
+        self.n_layers = n_layers
+        self.dropout = dropout
+        self.max_epochs = max_epochs
+        self.batch_size = batch_size
+        self.lr = lr
+        self.optimizer = optimizer
+        self.train_split = train_split
+        self.patience = patience
+        self.callbacks = callbacks
+        self.warm_start = warm_start
+        self.device = device
+        self.random_state = random_state
+        self.verbose = verbose
+        vars(self).update(kwargs)
+
+    # ------------------------------------------------------------------ params
+    def _skorch_kwargs(self) -> dict:
+        return {k: v for k, v in vars(self).items() if "__" in k and not k.endswith("_")}
+
+    def get_params(self, deep: bool = True) -> dict:
+        params = super().get_params(deep=deep)
+        params.update(self._skorch_kwargs())
+        return params
+
+    def set_params(self, **params):
+        passthrough = {k: v for k, v in params.items() if "__" in k and k.split("__")[0] in SKORCH_PREFIXES}
+        for key, value in passthrough.items():
+            setattr(self, key, value)
+        rest = {k: v for k, v in params.items() if k not in passthrough}
+        return super().set_params(**rest) if rest else self
+
+    def _param_checks(self) -> dict:
+        return {
+            "encoder": (lambda v: v in ENCODERS, f"one of {ENCODERS}"),
+            "attention": (lambda v: v in SCORES, f"one of {SCORES}"),
+            "d_model": (lambda v: _is_int(v, 2), "an int >= 2"),
+            "n_heads": (lambda v: _is_int(v, 1), "an int >= 1"),
+            "n_layers": (lambda v: _is_int(v, 1), "an int >= 1"),
+            "dropout": (lambda v: _is_float_in(v, 0, 1), "a float in [0, 1)"),
+            "max_epochs": (lambda v: _is_int(v, 0), "an int >= 0"),
+            "batch_size": (lambda v: _is_int(v, 1) or v == -1, "an int >= 1 (or -1 for one batch)"),
+            "lr": (lambda v: _is_float_in(v, 0, np.inf) and v > 0, "a float > 0"),
+            "train_split": (
+                lambda v: v is None or callable(v) or (_is_float_in(v, 0, 1) and v > 0),
+                "None, a float in (0, 1) or a skorch train_split callable",
+            ),
+            "patience": (lambda v: v is None or _is_int(v, 1), "None or an int >= 1"),
+            "verbose": (lambda v: _is_int(v, 0) or isinstance(v, bool), "an int >= 0"),
+        }
+
+    def _validate_params(self) -> None:
+        name = type(self).__name__
+        for param, (ok, expected) in self._param_checks().items():
+            value = getattr(self, param)
+            if not ok(value):
+                raise ValueError(f"The {param!r} parameter of {name} must be {expected}; got {value!r}.")
+        if self.encoder != "birnn" and self.d_model % self.n_heads:
+            raise ValueError(f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}.")
+        if self.encoder != "transformer" and self.d_model % 2:
+            raise ValueError(f"encoder={self.encoder!r} needs an even d_model, got {self.d_model}.")
+        for key in self._skorch_kwargs():
+            if key.split("__")[0] not in SKORCH_PREFIXES:
+                raise TypeError(
+                    f"{name} got an unexpected parameter {key!r}; double-underscore parameters must "
+                    f"start with one of {SKORCH_PREFIXES}."
+                )
+
+    # ------------------------------------------------------------ fitted state
+    def __sklearn_is_fitted__(self) -> bool:
+        return hasattr(self, "net_")
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "net_"):
+            raise NotFittedError(
+                f"This {type(self).__name__} instance is not fitted yet. Call 'fit' with "
+                "appropriate arguments before using this estimator."
+            )
+
+    @property
+    def module_(self) -> torch.nn.Module:
+        """The trained PyTorch module."""
+        self._check_fitted()
+        return self.net_.module_
+
+    @property
+    def history(self):
+        """skorch's :class:`~skorch.history.History` of the training run."""
+        self._check_fitted()
+        return self.net_.history
+
+    @property
+    def history_(self) -> pd.DataFrame:
+        """One row per epoch: losses, durations, which epoch was best."""
+        self._check_fitted()
+        rows = [{k: v for k, v in epoch.items() if k != "batches"} for epoch in self.net_.history]
+        return pd.DataFrame(rows)
+
+    @property
+    def vocabulary_(self) -> dict:
+        """Token → id (0 is padding, 1 the unknown token); token inputs only."""
+        self._check_fitted()
+        if not hasattr(self.input_encoder_, "vocab_"):
+            raise AttributeError("vocabulary_ exists only for token inputs.")
+        return self.input_encoder_.vocab_.stoi_
+
+    def save_params(self, **kwargs) -> None:
+        """skorch's :meth:`~skorch.net.NeuralNet.save_params` on the fitted net."""
+        self._check_fitted()
+        self.net_.save_params(**kwargs)
+
+    def load_params(self, **kwargs) -> None:
+        """skorch's :meth:`~skorch.net.NeuralNet.load_params` into the fitted net
+        (its vocabulary and classes must match the saved weights)."""
+        self._check_fitted()
+        self.net_.load_params(**kwargs)
+
+    # ----------------------------------------------------------- target hooks
+    def _check_targets(self, y, X: Sequences):
+        """Validate ``y`` against the validated ``X``."""
+        raise NotImplementedError
+
+    def _fit_targets(self, y, classes=None) -> None:
+        """Learn classes / target scaling (first fit only)."""
+        raise NotImplementedError
+
+    def _encode_targets(self, y):
+        """Targets as arrays the criterion consumes (token-level: one per sequence)."""
+        raise NotImplementedError
+
+    def _n_outputs(self) -> int:
+        raise NotImplementedError
+
+    def _stratify(self, y):
+        """Labels to stratify the validation split on, or None."""
+        return None
+
+    # --------------------------------------------------------------- training
+    def _module_kwargs(self) -> dict:
+        return {
+            "n_outputs": self._n_outputs(),
+            "d_model": self.d_model,
+            "n_heads": self.n_heads,
+            "n_layers": self.n_layers,
+            "dropout": self.dropout,
+            "encoder": self.encoder,
+            "attention": self.attention,
+            **self.input_encoder_.module_kwargs(),
+        }
+
+    def _train_split(self, n_sequences: int, seed: int, stratify):
+        split = self.train_split
+        if not isinstance(split, numbers.Real):
+            return split
+        if n_sequences < MIN_SEQUENCES_FOR_VALIDATION:
+            return None
+        stratified = False
+        if stratify is not None:
+            counts = np.unique(stratify, return_counts=True)[1]
+            n_valid = int(np.ceil(split * n_sequences))
+            stratified = counts.min() >= 2 and min(n_valid, n_sequences - n_valid) >= len(counts)
+        return ValidSplit(float(split), stratified=bool(stratified), random_state=seed)
+
+    def _build_net(self, n_sequences: int, seed: int, stratify) -> _Net:
+        train_split = self._train_split(n_sequences, seed, stratify)
+        callbacks = []
+        if self.patience is not None and train_split is not None:
+            callbacks.append(("early_stopping", EarlyStopping(patience=self.patience, load_best=True)))
+        if self.verbose:
+            callbacks.append(("progress_bar", ProgressBar()))
+        callbacks.extend(self.callbacks or [])
+        kwargs = {f"module__{k}": v for k, v in self._module_kwargs().items()}
+        kwargs.update(self._skorch_kwargs())
+        return _Net(
+            module=self._module,
+            criterion=self._criterion,
+            optimizer=self.optimizer,
+            lr=self.lr,
+            max_epochs=self.max_epochs,
+            batch_size=self.batch_size,
+            train_split=train_split,
+            callbacks=callbacks,
+            predict_nonlinearity=None,
+            verbose=int(self.verbose),
+            device=resolve_device(self.device),
+            token_targets=self._token_level,
+            sampler_seed=seed,
+            **kwargs,
+        )
+
+    def _seed(self) -> int:
+        return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+
+    def _check_X(self, X, *, fitted: bool) -> Sequences:
+        if not fitted:
+            return check_sequences(X, allow_empty=self._token_level)
+        enc = self.input_encoder_
+        return check_sequences(X, kind=enc.kind_, n_features=enc.n_features_, allow_empty=self._token_level)
+
+    def _fit(self, X, y, *, reset: bool, classes=None):
+        self._validate_params()
+        seqs = self._check_X(X, fitted=not reset)
+        y = self._check_targets(y, seqs)
+        keep = np.flatnonzero(seqs.lengths > 0)
+        if len(keep) == 0:
+            raise ValueError("Every sequence in X is empty; there is nothing to learn from.")
+        seed = self._seed()
+        if reset:
+            self.input_encoder_ = InputEncoder().fit(seqs)
+            self._fit_targets(y, classes)
+        targets = self._encode_targets(y)
+        kept = seqs.subset(keep)
+        targets = [targets[i] for i in keep] if isinstance(targets, list) else targets[keep]
+        dataset = EncodedDataset(self.input_encoder_.transform(kept), kept.lengths, targets,
+                                 target_pad=np.nan if self._regression else -100)
+        stratify = self._stratify(targets)
+        device = resolve_device(self.device)
+        cuda = str(device).startswith("cuda")
+        with torch.random.fork_rng(devices=[torch.cuda.current_device()] if cuda else []):
+            torch.manual_seed(seed)
+            if reset:
+                self.net_ = self._build_net(len(keep), seed, stratify)
+                self.net_.initialize()
+            else:
+                self.net_.sampler_seed = seed
+            self.net_.partial_fit(dataset, y=stratify)
+        return self
+
+    def fit(self, X, y=None):
+        """Fit the model on sequences ``X`` and targets ``y``.
+
+        With ``warm_start=True`` and an already fitted model, training continues
+        from the current weights, vocabulary and classes.
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, reset=not (self.warm_start and hasattr(self, "net_")))
+
+    def partial_fit(self, X, y=None, classes=None):
+        """Train for ``max_epochs`` more epochs without re-initialising (skorch's
+        semantics); the first call learns the vocabulary and the classes
+        (pass ``classes`` to declare labels that this chunk lacks).
+
+        Returns
+        -------
+        self
+        """
+        return self._fit(X, y, reset=not hasattr(self, "net_"), classes=classes)
+
+    # ------------------------------------------------------------- inference
+    def _forward(self, X, *, attention: bool = False) -> list[np.ndarray]:
+        """Run the module over validated ``X``; one array per sequence."""
+        self._check_fitted()
+        seqs = self._check_X(X, fitted=True)
+        keep = np.flatnonzero(seqs.lengths > 0)
+        kept = seqs.subset(keep)
+        dataset = EncodedDataset(self.input_encoder_.transform(kept), kept.lengths)
+        net = self.net_
+        module = net.module_
+        axes = module.attention_axes if attention else (1,) if self._token_level else ()
+        collate = Collate(token_targets=self._token_level)
+        sampler = BucketBatchSampler(kept.lengths, self.batch_size if self.batch_size > 0 else len(kept), shuffle=False)
+        results: list = [None] * len(seqs)
+        was_training = module.training
+        module.eval()
+        try:
+            with torch.no_grad():
+                for batch in sampler.batches():
+                    Xb, _ = collate([dataset[i] for i in batch])
+                    out = net.infer(Xb, return_attention=attention)
+                    out = out[1] if attention else self._output_transform(out)
+                    out = out.float().cpu().numpy()
+                    pieces = unpad(out, kept.lengths[batch], axes) if axes else list(out)
+                    for i, piece in zip(batch, pieces):
+                        results[keep[i]] = piece
+        finally:
+            module.train(was_training)
+        if len(keep) < len(seqs):
+            template = self._empty_output(attention)
+            results = [template if r is None else r for r in results]
+        return results
+
+    def _output_transform(self, out):
+        return out
+
+    def _empty_output(self, attention: bool) -> np.ndarray:
+        if attention:
+            return np.zeros((self.n_heads, 0, 0), dtype=np.float32)
+        return np.zeros((0, self._n_outputs()), dtype=np.float32)
+
+    def attention_weights(self, X) -> list[np.ndarray]:
+        """The attention the model actually used, one array per sequence.
+
+        Token estimators give the last self-attention layer, ``(n_heads, L, L)``
+        (rows are queries). Sequence estimators give the pooling weights
+        ``(L,)`` with ``pooling='attention'``, the summary position's last-layer
+        weights ``(n_heads, L)`` with ``pooling='cls'``, and the last
+        self-attention layer ``(n_heads, L, L)`` with ``'mean'``/``'max'``.
+        Rows over keys sum to 1. Ready for :mod:`skattention.plotting`.
+
+        Raises
+        ------
+        ValueError
+            When the configuration uses no attention (``encoder='birnn'``
+            without attention pooling).
+        """
+        return self._forward(X, attention=True)

@@ -1,0 +1,192 @@
+"""N→1 estimators: one label (or number) per sequence."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from sklearn.base import ClassifierMixin, RegressorMixin
+from sklearn.preprocessing import LabelEncoder
+from sklearn.utils.multiclass import check_classification_targets
+
+from .._sequences import Sequences, check_sequence_targets
+from .._vocab import TargetScaler
+from ..modules import MaskedMSELoss, SequenceModel, class_probabilities
+from ..modules.models import POOLINGS
+from ._base import BaseSequenceEstimator
+from .token import _ATTRIBUTES_DOC, _PARAMS_DOC
+
+_POOLING_DOC = """    pooling : {"attention", "mean", "max", "cls"}, default="attention"
+        How element representations become one vector: a learned attention
+        query (scored with ``attention``; its weights come back from
+        ``attention_weights``), mean or max over real elements, or a learned
+        summary position read after the encoder.
+"""
+
+
+class _SequenceEstimator(BaseSequenceEstimator):
+    _token_level = False
+    _module = SequenceModel
+
+    def __init__(
+        self,
+        *,
+        pooling: str = "attention",
+        encoder: str = "hybrid",
+        attention: str = "scaled_dot",
+        d_model: int = 128,
+        n_heads: int = 4,
+        n_layers: int = 2,
+        dropout: float = 0.1,
+        max_epochs: int = 30,
+        batch_size: int = 32,
+        lr: float = 2e-3,
+        optimizer=torch.optim.AdamW,
+        train_split=0.1,
+        patience: int | None = 5,
+        callbacks=None,
+        warm_start: bool = False,
+        device="auto",
+        random_state=None,
+        verbose: int = 0,
+        **kwargs,
+    ):
+        self.pooling = pooling
+        super().__init__(
+            encoder=encoder, attention=attention, d_model=d_model, n_heads=n_heads,
+            n_layers=n_layers, dropout=dropout, max_epochs=max_epochs, batch_size=batch_size,
+            lr=lr, optimizer=optimizer, train_split=train_split, patience=patience,
+            callbacks=callbacks, warm_start=warm_start, device=device,
+            random_state=random_state, verbose=verbose, **kwargs,
+        )
+
+    def _param_checks(self) -> dict:
+        checks = super()._param_checks()
+        checks["pooling"] = (lambda v: v in POOLINGS, f"one of {POOLINGS}")
+        return checks
+
+    def _module_kwargs(self) -> dict:
+        return {**super()._module_kwargs(), "pooling": self.pooling}
+
+    def _check_targets(self, y, X: Sequences):
+        return check_sequence_targets(y, len(X), numeric=self._regression)
+
+    def _empty_output(self, attention):  # pragma: no cover - sequence estimators reject empty input
+        raise AssertionError("empty sequences are rejected by validation")
+
+
+class AttentionSequenceClassifier(ClassifierMixin, _SequenceEstimator):
+    __doc__ = (
+        """Attention classifier: one class per sequence (sentiment, speaker ID).
+
+    ``X`` is a list of sequences (token lists or ``(length, n_features)``
+    arrays; a 2-D array is read as one univariate sequence per row), ``y`` one
+    label per sequence.
+"""
+        + _PARAMS_DOC.replace("    Parameters\n    ----------\n", "    Parameters\n    ----------\n" + _POOLING_DOC)
+        + """
+    Attributes
+    ----------
+    classes_ : ndarray
+        The labels seen in ``fit``."""
+        + _ATTRIBUTES_DOC
+        + """
+    Examples
+    --------
+    >>> from skattention import AttentionSequenceClassifier
+    >>> X = [["good", "fun", "film"], ["bad", "dull", "plot"], ["fun", "cast"], ["dull", "film"]] * 10
+    >>> y = ["pos", "neg", "pos", "neg"] * 10
+    >>> clf = AttentionSequenceClassifier(d_model=32, max_epochs=15, random_state=0).fit(X, y)
+    >>> clf.predict([["good", "cast"], ["bad", "film"]]).tolist()
+    ['pos', 'neg']
+    >>> clf.attention_weights([["good", "cast"]])[0].round(2).sum()
+    np.float32(1.0)
+    """
+    )
+
+    _criterion = torch.nn.CrossEntropyLoss
+
+    def _check_targets(self, y, X):
+        y = super()._check_targets(y, X)
+        check_classification_targets(y)
+        return y
+
+    def _fit_targets(self, y, classes=None):
+        self._label_encoder = LabelEncoder().fit(y if classes is None else np.asarray(classes))
+        self.classes_ = self._label_encoder.classes_
+
+    def _encode_targets(self, y):
+        unknown = ~np.isin(y, self.classes_)
+        if unknown.any():
+            i = int(np.flatnonzero(unknown)[0])
+            raise ValueError(f"y[{i}] is {y[i]!r}, which is not among classes_ {list(self.classes_)}.")
+        return self._label_encoder.transform(y).astype(np.int64)
+
+    def _stratify(self, y):
+        return y
+
+    def _n_outputs(self) -> int:
+        return len(self.classes_)
+
+    def _output_transform(self, out):
+        return class_probabilities(out)
+
+    def predict_proba(self, X) -> np.ndarray:
+        """Class probabilities, ``(n_sequences, n_classes)``."""
+        return np.stack(self._forward(X))
+
+    def predict(self, X) -> np.ndarray:
+        """One label per sequence."""
+        proba = self.predict_proba(X)
+        return self.classes_[proba.argmax(axis=1)]
+
+
+class AttentionSequenceRegressor(RegressorMixin, _SequenceEstimator):
+    __doc__ = (
+        """Attention regressor: one number (or vector) per sequence (molecule
+    property from SMILES characters, say).
+
+    ``y`` is 1-D, or 2-D ``(n_sequences, n_outputs)`` for multi-output
+    regression. Targets are standardised internally.
+"""
+        + _PARAMS_DOC.replace("    Parameters\n    ----------\n", "    Parameters\n    ----------\n" + _POOLING_DOC)
+        + """
+    Attributes
+    ----------"""
+        + _ATTRIBUTES_DOC
+        + """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skattention import AttentionSequenceRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = [rng.randn(n, 3) for n in rng.randint(4, 12, size=60)]
+    >>> y = np.array([x[:, 0].mean() for x in X])
+    >>> reg = AttentionSequenceRegressor(d_model=32, max_epochs=10, random_state=0).fit(X, y)
+    >>> reg.predict(X[:3]).shape
+    (3,)
+    """
+    )
+
+    _regression = True
+    _criterion = MaskedMSELoss
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _fit_targets(self, y, classes=None):
+        self._single_output = y.ndim == 1
+        self.target_scaler_ = TargetScaler().fit(y.reshape(len(y), -1))
+
+    def _encode_targets(self, y):
+        return self.target_scaler_.transform(y.reshape(len(y), -1))
+
+    def _n_outputs(self) -> int:
+        return len(np.atleast_1d(self.target_scaler_.mean_))
+
+    def predict(self, X) -> np.ndarray:
+        """One value per sequence (``(n, n_outputs)`` for multi-output)."""
+        outputs = np.stack(self._forward(X))
+        pred = self.target_scaler_.inverse_transform(outputs)
+        return pred[:, 0] if self._single_output else pred

@@ -1,0 +1,204 @@
+"""N→N estimators: one label (or number) per element."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.preprocessing import LabelEncoder
+
+from .._sequences import Sequences, check_token_targets
+from .._vocab import TargetScaler
+from ..metrics import flat_accuracy_score, flat_r2_score
+from ..modules import MaskedMSELoss, TokenCrossEntropyLoss, TokenModel, class_probabilities
+from ._base import BaseSequenceEstimator
+
+_PARAMS_DOC = """
+    Parameters
+    ----------
+    encoder : {"hybrid", "transformer", "birnn"}, default="hybrid"
+        ``"hybrid"``: a BiLSTM then one self-attention layer; ``"transformer"``:
+        ``n_layers`` self-attention layers with sinusoidal positions;
+        ``"birnn"``: a BiLSTM only (no attention; the baseline).
+    attention : {"scaled_dot", "dot", "multiplicative", "additive"}, default="scaled_dot"
+        Score function of the self-attention layers.
+    d_model : int, default=128
+        Width of the representations.
+    n_heads : int, default=4
+        Attention heads (``d_model`` must be divisible by it).
+    n_layers : int, default=2
+        Encoder depth (BiLSTM layers for ``"hybrid"``/``"birnn"``).
+    dropout : float, default=0.1
+    max_epochs : int, default=30
+    batch_size : int, default=32
+        Sequences per batch; batches group sequences of similar length.
+    lr : float, default=2e-3
+        Learning rate of ``optimizer``.
+    optimizer : torch optimizer class, default=torch.optim.AdamW
+        Its own arguments go through ``optimizer__*`` parameters.
+    train_split : float, callable or None, default=0.1
+        A float holds out that fraction of the training sequences for
+        validation (seeded by ``random_state``); any skorch ``train_split``
+        callable works as in skorch; None trains on everything.
+    patience : int or None, default=5
+        Early stopping on the validation loss; the best epoch's weights are
+        restored at the end. None disables it.
+    callbacks : list of skorch callbacks or (name, callback) tuples, optional
+    warm_start : bool, default=False
+        Whether ``fit`` continues from the previous fit.
+    device : str or torch.device, default="auto"
+        ``"auto"`` picks CUDA when it is available.
+    random_state : int, RandomState or None, default=None
+        Seeds initialisation, dropout, the validation split and batch order.
+    verbose : int, default=0
+        1 shows a progress bar and the epoch table.
+    **kwargs
+        skorch parameters with a prefix: ``module__*``, ``optimizer__*``,
+        ``criterion__*``, ``iterator_train__*``, ``iterator_valid__*``,
+        ``callbacks__*``.
+"""
+
+_ATTRIBUTES_DOC = """
+    net_ : skorch.NeuralNet
+        The trained skorch net (``net_.module_`` is the torch model).
+    input_encoder_ : InputEncoder
+        The fitted vocabularies (token input) or feature scaling (numeric input).
+    vocabulary_ : dict
+        Token → id, with ``<pad>`` = 0 and ``<unk>`` = 1 (token input).
+    history_ : pandas.DataFrame
+        One row per epoch.
+"""
+
+
+class _TokenEstimator(BaseSequenceEstimator):
+    _token_level = True
+    _module = TokenModel
+
+    def _check_targets(self, y, X: Sequences):
+        return check_token_targets(y, X, numeric=self._regression)
+
+    def predict(self, X) -> list[np.ndarray]:
+        """One prediction array per sequence (empty sequences give empty arrays)."""
+        return self._predict_from_outputs(self._forward(X))
+
+
+class AttentionTokenClassifier(_TokenEstimator):
+    __doc__ = (
+        """Attention tagger: one class per element (POS tagging, per-frame labels).
+
+    ``X`` is a list of sequences (token lists or ``(length, n_features)``
+    arrays), ``y`` a list of label sequences of the same lengths. Token input
+    gets a learned vocabulary with an unknown token plus a character CNN, so
+    unseen words still get sensible representations.
+"""
+        + _PARAMS_DOC
+        + """
+    Attributes
+    ----------
+    classes_ : ndarray
+        The labels seen in ``fit``."""
+        + _ATTRIBUTES_DOC
+        + """
+    Examples
+    --------
+    >>> from skattention import AttentionTokenClassifier
+    >>> X = [["the", "cat", "sat"], ["a", "dog", "ran", "home"]] * 10
+    >>> y = [["DET", "NOUN", "VERB"], ["DET", "NOUN", "VERB", "NOUN"]] * 10
+    >>> tagger = AttentionTokenClassifier(d_model=32, max_epochs=10, batch_size=4, random_state=0)
+    >>> tagger = tagger.fit(X, y)
+    >>> [list(tags) for tags in tagger.predict([["the", "dog", "sat"]])]
+    [['DET', 'NOUN', 'VERB']]
+    >>> tagger.predict_proba([["the", "dog"]])[0].shape
+    (2, 3)
+    """
+    )
+
+    _criterion = TokenCrossEntropyLoss
+
+    def _fit_targets(self, y, classes=None):
+        labels = np.concatenate([np.asarray(s, dtype=object) for s in y]) if classes is None else classes
+        try:
+            self._label_encoder = LabelEncoder().fit(np.asarray(list(labels), dtype=object))
+        except TypeError:
+            raise TypeError("y mixes label types that cannot be ordered (e.g. str and int).") from None
+        self.classes_ = self._label_encoder.classes_
+
+    def _encode_targets(self, y):
+        known = set(self.classes_.tolist())
+        out = []
+        for i, labels in enumerate(y):
+            unknown = [lab for lab in labels if lab not in known]
+            if unknown:
+                raise ValueError(f"y[{i}] has label {unknown[0]!r}, which is not among classes_ {list(self.classes_)}.")
+            out.append(self._label_encoder.transform(labels).astype(np.int64) if len(labels) else np.zeros(0, np.int64))
+        return out
+
+    def _n_outputs(self) -> int:
+        return len(self.classes_)
+
+    def _output_transform(self, out):
+        return class_probabilities(out)
+
+    def predict_proba(self, X) -> list[np.ndarray]:
+        """Per sequence a ``(length, n_classes)`` array whose rows sum to 1."""
+        return self._forward(X)
+
+    def _predict_from_outputs(self, probas):
+        return [self.classes_[p.argmax(axis=1)] for p in probas]
+
+    def score(self, X, y) -> float:
+        """Token accuracy over all elements of all sequences."""
+        return flat_accuracy_score(y, self.predict(X))
+
+
+class AttentionTokenRegressor(_TokenEstimator):
+    __doc__ = (
+        """Attention model predicting one number (or vector) per element.
+
+    ``y`` is a list of float sequences of the same lengths as ``X``, each 1-D,
+    or 2-D ``(length, n_outputs)`` for several outputs per element. Targets are
+    standardised internally; predictions are in the original units.
+"""
+        + _PARAMS_DOC
+        + """
+    Attributes
+    ----------"""
+        + _ATTRIBUTES_DOC
+        + """
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from skattention import AttentionTokenRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = [rng.randn(n, 2) for n in rng.randint(3, 9, size=40)]
+    >>> y = [x.sum(axis=1) for x in X]
+    >>> reg = AttentionTokenRegressor(d_model=32, max_epochs=5, random_state=0).fit(X, y)
+    >>> [p.shape for p in reg.predict(X[:2])] == [x.shape[:1] for x in X[:2]]
+    True
+    """
+    )
+
+    _regression = True
+    _criterion = MaskedMSELoss
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _fit_targets(self, y, classes=None):
+        flat = np.concatenate([a.reshape(len(a), -1) for a in y])
+        self._single_output = all(a.ndim == 1 for a in y)
+        self.target_scaler_ = TargetScaler().fit(flat)
+
+    def _encode_targets(self, y):
+        return [self.target_scaler_.transform(a.reshape(len(a), -1)) for a in y]
+
+    def _n_outputs(self) -> int:
+        return len(np.atleast_1d(self.target_scaler_.mean_))
+
+    def _predict_from_outputs(self, outputs):
+        preds = [self.target_scaler_.inverse_transform(o) for o in outputs]
+        return [p[:, 0] for p in preds] if self._single_output else preds
+
+    def score(self, X, y) -> float:
+        """R² over all elements of all sequences."""
+        return flat_r2_score(y, self.predict(X))
