@@ -13,17 +13,21 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping, ProgressBar
+from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
 from skorch.dataset import ValidSplit
 
 from .._batching import BucketBatchSampler, Collate, EncodedDataset, make_loader, unpad
 from .._sequences import Sequences, check_sequences
 from .._vocab import InputEncoder
 from ..attention import SCORES
+from ..callbacks import ValidationAccuracy
 from ..modules import ENCODERS
 
 SKORCH_PREFIXES = ("module", "criterion", "optimizer", "iterator_train", "iterator_valid", "callbacks", "dataset")
 MIN_SEQUENCES_FOR_VALIDATION = 10
+GRADIENT_CLIP_NORM = 1.0
+LR_PATIENCE = 2  # epochs without improvement before the learning rate halves
+FUSED_OPTIMIZERS = (torch.optim.AdamW, torch.optim.Adam)
 
 
 @cache
@@ -43,10 +47,17 @@ class _Net(NeuralNet):
     a padding collate. Everything else (callbacks, history, checkpoints,
     ``module__*``/``optimizer__*`` parameters) is plain skorch."""
 
-    def __init__(self, *args, sampler_seed=None, token_targets=True, **kwargs):
+    def __init__(self, *args, sampler_seed=None, token_targets=True, extra_default_callbacks=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.sampler_seed = sampler_seed
         self.token_targets = token_targets
+        self.extra_default_callbacks = extra_default_callbacks
+
+    def get_default_callbacks(self):
+        # ours go before the epoch table so that what they record is printed
+        defaults = list(super().get_default_callbacks())
+        pos = [name for name, _ in defaults].index("print_log")
+        return defaults[:pos] + list(self.extra_default_callbacks) + defaults[pos:]
 
     def get_iterator(self, dataset, training=False):
         kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
@@ -240,6 +251,13 @@ class BaseSequenceEstimator(BaseEstimator):
         """Labels to stratify the validation split on, or None."""
         return None
 
+    def _make_input_encoder(self) -> InputEncoder:
+        return InputEncoder()
+
+    def _input_items(self, seqs: Sequences, targets=None) -> list[dict]:
+        """The module's keyword inputs for each sequence (targets: training only)."""
+        return self.input_encoder_.transform(seqs)
+
     # --------------------------------------------------------------- training
     def _module_kwargs(self) -> dict:
         return {
@@ -268,13 +286,23 @@ class BaseSequenceEstimator(BaseEstimator):
 
     def _build_net(self, n_sequences: int, seed: int, stratify) -> _Net:
         train_split = self._train_split(n_sequences, seed, stratify)
-        callbacks = []
-        if self.patience is not None and train_split is not None:
-            callbacks.append(("early_stopping", EarlyStopping(patience=self.patience, load_best=True)))
+        extra = [("gradient_clipping", GradientNormClipping(GRADIENT_CLIP_NORM))]
+        if train_split is not None:
+            if not self._regression:
+                extra.append(("valid_acc", ValidationAccuracy()))
+            monitor = "valid_loss" if self._regression else "valid_acc"
+            extra.append(("lr_scheduler", LRScheduler(
+                policy="ReduceLROnPlateau", monitor=monitor, mode="min" if self._regression else "max",
+                factor=0.5, patience=LR_PATIENCE)))
+            if self.patience is not None:
+                extra.append(("early_stopping", EarlyStopping(
+                    monitor=monitor, lower_is_better=self._regression, patience=self.patience,
+                    load_best=True)))
         if self.verbose:
-            callbacks.append(("progress_bar", ProgressBar()))
-        callbacks.extend(self.callbacks or [])
+            extra.append(("progress_bar", ProgressBar()))
         kwargs = {f"module__{k}": v for k, v in self._module_kwargs().items()}
+        if self.optimizer in FUSED_OPTIMIZERS:
+            kwargs["optimizer__fused"] = True  # one kernel per step instead of one per tensor
         kwargs.update(self._skorch_kwargs())
         return _Net(
             module=self._module,
@@ -284,7 +312,8 @@ class BaseSequenceEstimator(BaseEstimator):
             max_epochs=self.max_epochs,
             batch_size=self.batch_size,
             train_split=train_split,
-            callbacks=callbacks,
+            callbacks=list(self.callbacks or []),
+            extra_default_callbacks=extra,
             predict_nonlinearity=None,
             verbose=int(self.verbose),
             device=resolve_device(self.device),
@@ -311,12 +340,12 @@ class BaseSequenceEstimator(BaseEstimator):
             raise ValueError("Every sequence in X is empty; there is nothing to learn from.")
         seed = self._seed()
         if reset:
-            self.input_encoder_ = InputEncoder().fit(seqs)
+            self.input_encoder_ = self._make_input_encoder().fit(seqs)
             self._fit_targets(y, classes)
         targets = self._encode_targets(y)
         kept = seqs.subset(keep)
         targets = [targets[i] for i in keep] if isinstance(targets, list) else targets[keep]
-        dataset = EncodedDataset(self.input_encoder_.transform(kept), kept.lengths, targets,
+        dataset = EncodedDataset(self._input_items(kept, targets), kept.lengths, targets,
                                  target_pad=np.nan if self._regression else -100)
         stratify = self._stratify(targets)
         device = resolve_device(self.device)
