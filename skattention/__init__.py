@@ -2,6 +2,7 @@
 estimators, built on skorch and PyTorch."""
 
 from .estimators import (
+    AttentionSeq2Seq,
     AttentionSequenceClassifier,
     AttentionSequenceRegressor,
     AttentionTokenClassifier,
@@ -11,6 +12,7 @@ from .estimators import (
 __version__ = "0.1.0"
 
 __all__ = [
+    "AttentionSeq2Seq",
     "AttentionSequenceClassifier",
     "AttentionSequenceRegressor",
     "AttentionTokenClassifier",

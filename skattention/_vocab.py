@@ -21,15 +21,19 @@ class Vocabulary:
 
     Parameters
     ----------
+    specials : tuple of str
+        Reserved entries first (padding, unknown, and for targets of
+        sequence-to-sequence models start and end).
     min_freq : int
         Tokens seen fewer times map to the unknown id.
     max_size : int or None
         Keep at most this many most frequent tokens (besides the two specials).
     """
 
-    def __init__(self, min_freq: int = 1, max_size: int | None = None):
+    def __init__(self, min_freq: int = 1, max_size: int | None = None, specials=(PAD_TOKEN, UNK_TOKEN)):
         self.min_freq = min_freq
         self.max_size = max_size
+        self.specials = tuple(specials)
 
     def fit(self, sequences) -> Vocabulary:
         counts = Counter(tok for seq in sequences for tok in seq)
@@ -38,7 +42,7 @@ class Vocabulary:
         kept.sort(key=lambda t: (-counts[t], str(t)))
         if self.max_size is not None:
             kept = kept[: self.max_size]
-        self.itos_ = [PAD_TOKEN, UNK_TOKEN, *kept]
+        self.itos_ = [*self.specials, *kept]
         self.stoi_ = {t: i for i, t in enumerate(self.itos_)}
         return self
 

@@ -144,7 +144,43 @@ class Attention(nn.Module):
         return weights @ values, weights
 
 
-class MultiHeadSelfAttention(nn.Module):
+class _MultiHeadBase(nn.Module):
+    """Shared head splitting, scoring and merging of the multi-head blocks."""
+
+    def __init__(self, d_model: int, n_heads: int, dropout: float, score: str):
+        super().__init__()
+        if d_model % n_heads:
+            raise ValueError(f"d_model={d_model} is not divisible by n_heads={n_heads}.")
+        self.n_heads = n_heads
+        self.head_dim = d_model // n_heads
+        self.dropout = dropout
+        self.score_name = score
+        self.out = nn.Linear(d_model, d_model)
+        self.score = make_score(score, self.head_dim, self.head_dim)
+
+    def _heads(self, x: torch.Tensor) -> torch.Tensor:  # (B, T, D) -> (B, H, T, d)
+        B, T, _ = x.shape
+        return x.view(B, T, self.n_heads, self.head_dim).transpose(1, 2)
+
+    def _attend(self, q, k, v, mask, causal: bool, need_weights: bool):
+        """Heads ``(B, H, T, d)`` → ``(output (B, Tq, D), weights or None)``."""
+        B, _, Tq, _ = q.shape
+        key_mask = None if mask is None or bool(mask.all()) else mask[:, None, None, :]
+        p = self.dropout if self.training else 0.0
+        if self.score_name == "scaled_dot" and not need_weights and not (causal and key_mask is not None):
+            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=key_mask, dropout_p=p, is_causal=causal)
+            weights = None
+        else:
+            if causal:
+                Tk = k.shape[2]
+                future = torch.ones(Tq, Tk, dtype=torch.bool, device=q.device).tril()
+                key_mask = future if key_mask is None else key_mask & future
+            weights = masked_softmax(self.score(q, k), key_mask)
+            ctx = F.dropout(weights, p) @ v
+        return self.out(ctx.transpose(1, 2).reshape(B, Tq, -1)), weights
+
+
+class MultiHeadSelfAttention(_MultiHeadBase):
     """Multi-head self-attention.
 
     With ``score="scaled_dot"`` it runs on
@@ -164,31 +200,31 @@ class MultiHeadSelfAttention(nn.Module):
     """
 
     def __init__(self, d_model: int, n_heads: int = 4, dropout: float = 0.0, score: str = "scaled_dot"):
-        super().__init__()
-        if d_model % n_heads:
-            raise ValueError(f"d_model={d_model} is not divisible by n_heads={n_heads}.")
-        self.n_heads = n_heads
-        self.head_dim = d_model // n_heads
-        self.dropout = dropout
-        self.score_name = score
+        super().__init__(d_model, n_heads, dropout, score)
         self.qkv = nn.Linear(d_model, 3 * d_model)
-        self.out = nn.Linear(d_model, d_model)
-        self.score = make_score(score, self.head_dim, self.head_dim)
 
-    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None, need_weights: bool = False):
+    def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None, need_weights: bool = False,
+                causal: bool = False):
         """x ``(B, T, D)``, mask ``(B, T)`` → ``(output, weights or None)``,
-        weights ``(B, H, T, T)``."""
+        weights ``(B, H, T, T)``. ``causal`` lets position t see only ≤ t."""
         B, T, D = x.shape
         q, k, v = self.qkv(x).view(B, T, 3, self.n_heads, self.head_dim).permute(2, 0, 3, 1, 4)
-        key_mask = None if mask is None or bool(mask.all()) else mask[:, None, None, :]
-        p = self.dropout if self.training else 0.0
-        if self.score_name == "scaled_dot" and not need_weights:
-            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=key_mask, dropout_p=p)
-            weights = None
-        else:
-            weights = masked_softmax(self.score(q, k), key_mask)
-            ctx = F.dropout(weights, p) @ v
-        return self.out(ctx.transpose(1, 2).reshape(B, T, D)), weights
+        return self._attend(q, k, v, mask, causal, need_weights)
+
+
+class MultiHeadCrossAttention(_MultiHeadBase):
+    """Multi-head attention of queries ``(B, Tq, D)`` over a memory
+    ``(B, Tk, D)`` (encoder-decoder attention); weights ``(B, H, Tq, Tk)``."""
+
+    def __init__(self, d_model: int, n_heads: int = 4, dropout: float = 0.0, score: str = "scaled_dot"):
+        super().__init__(d_model, n_heads, dropout, score)
+        self.q = nn.Linear(d_model, d_model)
+        self.kv = nn.Linear(d_model, 2 * d_model)
+
+    def forward(self, query, memory, memory_mask=None, need_weights: bool = False):
+        k, v = self.kv(memory).chunk(2, dim=-1)
+        return self._attend(self._heads(self.q(query)), self._heads(k), self._heads(v), memory_mask,
+                            False, need_weights)
 
 
 class AttentionPooling(nn.Module):

@@ -1,0 +1,313 @@
+"""Encoder-decoder models (N→N′): RNN decoders with attention (Bahdanau
+additive, Luong multiplicative, dot, scaled dot) or without it (the fixed
+context baseline of Cho et al., 2014), and a Transformer decoder; greedy and
+beam-search decoding.
+
+Decoders share one step interface so that one search serves all of them::
+
+    state = decoder.start(memory, mask, lengths)
+    logits, state, weights = decoder.step(previous_tokens, state)
+    state = decoder.reorder(state, index)
+"""
+
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from ..attention import (
+    Attention,
+    MultiHeadCrossAttention,
+    MultiHeadSelfAttention,
+    SinusoidalPositionalEncoding,
+)
+from .models import Backbone
+
+PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
+DECODERS = ("rnn", "transformer")
+
+
+def _reorder(state: dict, index: torch.Tensor) -> dict:
+    return {k: v.index_select(0, index) for k, v in state.items()}
+
+
+def _summary(memory: torch.Tensor, mask: torch.Tensor, lengths: torch.Tensor, bidirectional: bool):
+    """A fixed-size summary of the source: the BiRNN's final states (forward
+    at the last element, backward at the first), or the masked mean."""
+    if bidirectional:
+        half = memory.shape[-1] // 2
+        last = memory[torch.arange(memory.shape[0], device=memory.device), lengths - 1, :half]
+        return torch.cat([last, memory[:, 0, half:]], dim=-1)
+    m = mask.unsqueeze(-1).to(memory.dtype)
+    return (memory * m).sum(1) / m.sum(1).clamp_min(1)
+
+
+class RNNDecoder(nn.Module):
+    """GRU decoder. With attention, each step scores the previous state against
+    the encoder states (Bahdanau et al., 2014) and feeds the context with the
+    previous token; with ``attention=None`` the context is the same fixed
+    source summary at every step (Cho et al., 2014)."""
+
+    def __init__(self, n_targets: int, d_model: int, attention: str | None = "additive",
+                 n_layers: int = 1, dropout: float = 0.1, bidirectional_memory: bool = True):
+        super().__init__()
+        self.embedding = nn.Embedding(n_targets, d_model, padding_idx=PAD_ID)
+        self.init = nn.Linear(d_model, d_model * n_layers)
+        self.rnn = nn.GRU(2 * d_model, d_model, num_layers=n_layers, batch_first=True,
+                          dropout=dropout if n_layers > 1 else 0.0)
+        self.attention = Attention(attention, d_model, d_model) if attention else None
+        self.out = nn.Sequential(nn.Linear(3 * d_model, d_model), nn.Tanh(), nn.Dropout(dropout),
+                                 nn.Linear(d_model, n_targets))
+        self.drop = nn.Dropout(dropout)
+        self.n_layers = n_layers
+        self.bidirectional_memory = bidirectional_memory
+
+    def start(self, memory, mask, lengths) -> dict:
+        summary = _summary(memory, mask, lengths, self.bidirectional_memory)
+        hidden = torch.tanh(self.init(summary)).view(memory.shape[0], self.n_layers, -1)
+        state = {"hidden": hidden, "memory": memory, "mask": mask, "summary": summary}
+        if self.attention is not None and hasattr(self.attention.score, "project_keys"):
+            state["keys"] = self.attention.score.project_keys(memory)
+        return state
+
+    def _context(self, query, state):
+        if self.attention is None:
+            return state["summary"].unsqueeze(1), None
+        extra = {"projected_keys": state["keys"]} if "keys" in state else {}
+        return self.attention(query, state["memory"], state["memory"], state["mask"], **extra)
+
+    def step(self, prev: torch.Tensor, state: dict):
+        """prev ``(N,)`` → logits ``(N, V)``, new state, weights ``(N, S)`` or None."""
+        emb = self.drop(self.embedding(prev)).unsqueeze(1)  # (N, 1, D)
+        hidden = state["hidden"]  # (N, L, D)
+        context, weights = self._context(hidden[:, -1:].contiguous(), state)
+        out, new_hidden = self.rnn(torch.cat([emb, context], dim=-1), hidden.transpose(0, 1).contiguous())
+        logits = self.out(torch.cat([out, context, emb], dim=-1)).squeeze(1)
+        state = {**state, "hidden": new_hidden.transpose(0, 1)}
+        return logits, state, None if weights is None else weights.squeeze(1)
+
+    def forward(self, target_in, state, need_weights: bool = True):
+        """Teacher forcing over ``target_in (N, T)`` → logits ``(N, T, V)``
+        and weights ``(N, T, S)`` (None without attention)."""
+        logits, weights = [], []
+        for t in range(target_in.shape[1]):
+            step_logits, state, w = self.step(target_in[:, t], state)
+            logits.append(step_logits)
+            weights.append(w)
+        stacked = None if weights[0] is None else torch.stack(weights, 1)
+        return torch.stack(logits, 1), stacked
+
+    reorder = staticmethod(_reorder)
+
+
+class TransformerDecoderLayer(nn.Module):
+    """Pre-norm decoder layer: causal self-attention, cross-attention, feed-forward."""
+
+    def __init__(self, d_model: int, n_heads: int, dropout: float, score: str):
+        super().__init__()
+        self.norm1, self.norm2, self.norm3 = nn.LayerNorm(d_model), nn.LayerNorm(d_model), nn.LayerNorm(d_model)
+        self.self_attn = MultiHeadSelfAttention(d_model, n_heads, dropout, "scaled_dot")
+        self.cross = MultiHeadCrossAttention(d_model, n_heads, dropout, score)
+        self.ff = nn.Sequential(nn.Linear(d_model, 4 * d_model), nn.GELU(), nn.Dropout(dropout),
+                                nn.Linear(4 * d_model, d_model))
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, x, memory, memory_mask, need_weights=False):
+        h, _ = self.self_attn(self.norm1(x), causal=True)
+        x = x + self.drop(h)
+        h, weights = self.cross(self.norm2(x), memory, memory_mask, need_weights)
+        x = x + self.drop(h)
+        return x + self.drop(self.ff(self.norm3(x))), weights
+
+
+class TransformerDecoder(nn.Module):
+    """Transformer decoder; its alignment is the last layer's cross-attention
+    averaged over heads. Decoding re-runs the prefix at each step."""
+
+    def __init__(self, n_targets: int, d_model: int, n_heads: int = 4, n_layers: int = 2,
+                 dropout: float = 0.1, attention: str = "scaled_dot"):
+        super().__init__()
+        self.embedding = nn.Embedding(n_targets, d_model, padding_idx=PAD_ID)
+        self.positions = SinusoidalPositionalEncoding(d_model)
+        self.layers = nn.ModuleList(TransformerDecoderLayer(d_model, n_heads, dropout, attention)
+                                    for _ in range(n_layers))
+        self.norm = nn.LayerNorm(d_model)
+        self.proj = nn.Linear(d_model, n_targets)
+        self.scale = math.sqrt(d_model)
+        self.drop = nn.Dropout(dropout)
+
+    def start(self, memory, mask, lengths) -> dict:
+        empty = torch.zeros(memory.shape[0], 0, dtype=torch.long, device=memory.device)
+        return {"prefix": empty, "memory": memory, "mask": mask}
+
+    def forward(self, target_in, state, need_weights: bool = True):
+        x = self.drop(self.positions(self.embedding(target_in) * self.scale))
+        weights = None
+        for i, layer in enumerate(self.layers):
+            last = i == len(self.layers) - 1
+            x, weights = layer(x, state["memory"], state["mask"], need_weights and last)
+        logits = self.proj(self.norm(x))
+        return logits, None if weights is None else weights.mean(1)
+
+    def step(self, prev, state):
+        prefix = torch.cat([state["prefix"], prev[:, None]], dim=1)
+        logits, weights = self.forward(prefix, state)
+        return logits[:, -1], {**state, "prefix": prefix}, weights[:, -1]
+
+    reorder = staticmethod(_reorder)
+
+
+class Seq2SeqModel(nn.Module):
+    """Source encoder (the shared :class:`~skattention.modules.Backbone`) plus a
+    decoder.
+
+    Parameters
+    ----------
+    n_targets : int
+        Target vocabulary size, including pad/unk/bos/eos (ids 0-3).
+    decoder : {"rnn", "transformer"}
+    attention : {"additive", "multiplicative", "dot", "scaled_dot"} or None
+        The decoder's score; None (RNN decoder only) is the fixed-context
+        baseline.
+    **backbone
+        Encoder arguments: ``n_tokens``/``n_features``, ``d_model``,
+        ``n_heads``, ``n_layers``, ``dropout``, ``encoder``.
+    """
+
+    def __init__(self, n_targets: int, decoder: str = "rnn", attention: str | None = "additive", **backbone):
+        super().__init__()
+        if decoder not in DECODERS:
+            raise ValueError(f"Unknown decoder {decoder!r}; expected one of {DECODERS}.")
+        if decoder == "transformer" and attention is None:
+            raise ValueError("A transformer decoder needs attention; attention=None is the RNN baseline.")
+        d_model = backbone.get("d_model", 128)
+        dropout = backbone.get("dropout", 0.1)
+        self.encoder = Backbone(attention="scaled_dot", **backbone)
+        if decoder == "rnn":
+            self.decoder = RNNDecoder(n_targets, d_model, attention, 1, dropout,
+                                      bidirectional_memory=backbone.get("encoder", "birnn") != "transformer")
+        else:
+            self.decoder = TransformerDecoder(n_targets, d_model, backbone.get("n_heads", 4),
+                                              backbone.get("n_layers", 2), dropout, attention)
+
+    def encode(self, lengths, tokens=None, chars=None, features=None) -> dict:
+        memory, mask, _ = self.encoder(lengths, tokens, chars, features)
+        return self.decoder.start(memory, mask, lengths)
+
+    def forward(self, lengths, target_in, tokens=None, chars=None, features=None, return_attention=False):
+        """Teacher-forced logits ``(B, T_out, V)`` (and alignments ``(B, T_out, S)``)."""
+        state = self.encode(lengths, tokens, chars, features)
+        logits, weights = self.decoder(target_in, state, need_weights=return_attention)
+        return (logits, weights) if return_attention else logits
+
+    @torch.no_grad()
+    def generate(self, lengths, tokens=None, chars=None, features=None, *, max_length: int = 50,
+                 beam_size: int = 1, length_penalty: float = 1.0):
+        """Decode. Returns a list of ``(token ids, alignment (T_out, S) or None)``,
+        EOS excluded."""
+        state = self.encode(lengths, tokens, chars, features)
+        if beam_size > 1:
+            return beam_search(self.decoder, state, len(lengths), beam_size, max_length, length_penalty)
+        return greedy_search(self.decoder, state, len(lengths), max_length)
+
+
+def _forbid_specials(logits: torch.Tensor) -> torch.Tensor:
+    """Never generate padding, unknown or start tokens."""
+    logits = logits.clone()
+    logits[:, [PAD_ID, UNK_ID, BOS_ID]] = torch.finfo(logits.dtype).min
+    return logits
+
+
+@torch.no_grad()
+def greedy_search(decoder, state, batch_size: int, max_length: int):
+    device = state["memory"].device
+    prev = torch.full((batch_size,), BOS_ID, dtype=torch.long, device=device)
+    done = torch.zeros(batch_size, dtype=torch.bool, device=device)
+    tokens, weights = [], []
+    for _ in range(max_length):
+        logits, state, w = decoder.step(prev, state)
+        prev = _forbid_specials(logits).argmax(-1)
+        prev = prev.masked_fill(done, EOS_ID)
+        tokens.append(prev)
+        weights.append(w)
+        done |= prev == EOS_ID
+        if bool(done.all()):
+            break
+    ids = torch.stack(tokens, 1).cpu()
+    align = None if weights[0] is None else torch.stack(weights, 1).float().cpu()
+    out = []
+    for b in range(batch_size):
+        seq = ids[b].tolist()
+        n = seq.index(EOS_ID) if EOS_ID in seq else len(seq)
+        out.append((seq[:n], None if align is None else align[b, :n].numpy()))
+    return out
+
+
+@torch.no_grad()
+def beam_search(decoder, state, batch_size: int, beam_size: int, max_length: int, length_penalty: float):
+    """Beam search with length normalisation.
+
+    Finished hypotheses are ranked by ``log p / length ** length_penalty``
+    (0 disables the normalisation); a sentence stops once ``beam_size``
+    hypotheses have ended, or at ``max_length``.
+    """
+    K = beam_size
+    device = state["memory"].device
+    state = decoder.reorder(state, torch.arange(batch_size, device=device).repeat_interleave(K))
+    scores = torch.full((batch_size, K), -float("inf"), device=device)
+    scores[:, 0] = 0.0
+    prev = torch.full((batch_size * K,), BOS_ID, dtype=torch.long, device=device)
+    history = torch.zeros(batch_size * K, 0, dtype=torch.long, device=device)
+    align = None
+    finished: list[list] = [[] for _ in range(batch_size)]
+    for t in range(max_length):
+        logits, state, w = decoder.step(prev, state)
+        logp = F.log_softmax(_forbid_specials(logits).float(), dim=-1)
+        V = logp.shape[-1]
+        cand = (scores.view(-1, 1) + logp).view(batch_size, K * V)
+        top_scores, top_idx = cand.topk(min(2 * K, K * V), dim=1)
+        beam_idx, token_idx = top_idx // V, top_idx % V
+        new_scores = torch.full((batch_size, K), -float("inf"), device=device)
+        new_beams = torch.zeros(batch_size, K, dtype=torch.long, device=device)
+        new_tokens = torch.full((batch_size, K), EOS_ID, dtype=torch.long, device=device)
+        ts, bi, ti = top_scores.tolist(), beam_idx.tolist(), token_idx.tolist()
+        for b in range(batch_size):
+            if len(finished[b]) >= K:  # this sentence is done: K hypotheses ended
+                continue
+            filled = 0
+            for s, k, tok in zip(ts[b], bi[b], ti[b]):
+                if s == -float("inf") or filled == K:
+                    break
+                src = b * K + k
+                if tok == EOS_ID:
+                    norm = s / ((t + 1) ** length_penalty)
+                    finished[b].append((norm, history[src].tolist(), None if align is None else align[src]))
+                else:
+                    new_scores[b, filled] = s
+                    new_beams[b, filled] = src
+                    new_tokens[b, filled] = tok
+                    filled += 1
+            if len(finished[b]) >= K:
+                new_scores[b] = -float("inf")
+        index = new_beams.view(-1)
+        state = decoder.reorder(state, index)
+        prev = new_tokens.view(-1)
+        history = torch.cat([history.index_select(0, index), prev[:, None]], dim=1)
+        if w is not None:
+            step = w.float().index_select(0, index)[:, None]
+            align = step if align is None else torch.cat([align.index_select(0, index), step], dim=1)
+        scores = new_scores
+        if bool(torch.isinf(scores).all()):
+            break
+    out = []
+    for b in range(batch_size):
+        if not finished[b]:  # nothing ended within max_length: take the best live beam
+            src = b * K
+            a = None if align is None else align[src]
+            finished[b].append((scores[b, 0].item(), history[src].tolist(), a))
+        _, seq, a = max(finished[b], key=lambda h: h[0])
+        out.append((seq, None if a is None else a.cpu().numpy()))
+    return out

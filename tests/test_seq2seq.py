@@ -1,0 +1,179 @@
+import pickle
+
+import numpy as np
+import pytest
+import torch
+from sklearn.base import clone
+from sklearn.model_selection import GridSearchCV, KFold
+
+from skattention import AttentionSeq2Seq
+from skattention.metrics import exact_match_scorer, neg_token_error_rate_scorer
+from skattention.modules.seq2seq import (
+    EOS_ID,
+    RNNDecoder,
+    Seq2SeqModel,
+    _forbid_specials,
+    beam_search,
+    greedy_search,
+)
+
+FAST = dict(d_model=32, n_heads=2, max_epochs=3, batch_size=16, random_state=0)
+
+
+def reversal_data(n=120, seed=0, low=2, high=6):
+    rng = np.random.RandomState(seed)
+    X = [list(rng.choice(list("abcde"), size=rng.randint(low, high))) for _ in range(n)]
+    return X, [s[::-1] for s in X]
+
+
+@pytest.fixture(scope="module")
+def reverser():
+    X, y = reversal_data(300)
+    params = {**FAST, "d_model": 64, "max_epochs": 40, "lr": 5e-3, "train_split": None}
+    return AttentionSeq2Seq(**params).fit(X, y), X, y
+
+
+def test_learns_to_reverse(reverser):
+    model, X, y = reverser
+    assert model.score(X[:100], y[:100]) > 0.9
+    assert model.predict([list("abc")]) == [["c", "b", "a"]]
+
+
+def test_beam_not_worse_than_greedy(reverser):
+    model, X, y = reverser
+    Xt, yt = reversal_data(150, seed=1, low=4, high=8)  # a little longer than training
+    greedy = model.score(Xt, yt)
+    beam = clone(model).set_params(beam_size=4)
+    beam.net_, beam.input_encoder_, beam.target_vocab_ = model.net_, model.input_encoder_, model.target_vocab_
+    assert beam.score(Xt, yt) >= greedy
+
+
+def test_attention_weights_are_alignments(reverser):
+    model, _, _ = reverser
+    src = [list("abcd"), list("eab")]
+    preds = model.predict(src)
+    for w, s, p in zip(model.attention_weights(src), src, preds):
+        assert w.shape == (len(p), len(s))
+        np.testing.assert_allclose(w.sum(axis=1), 1, rtol=1e-5)
+    # reversing: the first output looks mostly at the last input
+    w = model.attention_weights([list("abcd")])[0]
+    assert w[0].argmax() == 3
+
+
+@pytest.mark.parametrize("attention", [None, "additive", "multiplicative", "dot", "scaled_dot"])
+def test_every_attention_option_trains_and_predicts(attention):
+    X, y = reversal_data(40)
+    model = AttentionSeq2Seq(**FAST, attention=attention).fit(X, y)
+    preds = model.predict(X[:5])
+    assert len(preds) == 5 and all(isinstance(p, list) for p in preds)
+    if attention is None:
+        with pytest.raises(ValueError, match="no alignment"):
+            model.attention_weights(X[:1])
+
+
+@pytest.mark.parametrize("encoder, decoder", [("transformer", "transformer"), ("birnn", "transformer"),
+                                              ("hybrid", "rnn"), ("transformer", "rnn")])
+def test_encoder_decoder_combinations(encoder, decoder):
+    X, y = reversal_data(40)
+    model = AttentionSeq2Seq(**FAST, encoder=encoder, decoder=decoder, attention="scaled_dot").fit(X, y)
+    for w, p, s in zip(model.attention_weights(X[:3]), model.predict(X[:3]), X[:3]):
+        assert w.shape == (len(p), len(s))
+    model.set_params(beam_size=3)
+    assert len(model.predict(X[:3])) == 3
+
+
+def test_numeric_sources():
+    rng = np.random.RandomState(0)
+    X = [rng.randn(n, 4) for n in rng.randint(3, 7, size=40)]
+    y = [["up" if f[0] > 0 else "down" for f in x] for x in X]
+    model = AttentionSeq2Seq(**FAST).fit(X, y)
+    assert all(set(p) <= {"up", "down"} for p in model.predict(X[:4]))
+
+
+def test_bad_targets():
+    X, y = reversal_data(20)
+    model = AttentionSeq2Seq(**FAST)
+    bad = list(y)
+    bad[4] = []
+    with pytest.raises(ValueError, match=r"y\[4\] is empty"):
+        model.fit(X, bad)
+    with pytest.raises(ValueError, match="X has 20 sequences but y has 19"):
+        model.fit(X, y[:19])
+    with pytest.raises(ValueError, match="requires y to be passed"):
+        model.fit(X)
+    with pytest.raises(ValueError, match="decoder='transformer' needs attention"):
+        AttentionSeq2Seq(decoder="transformer", attention=None).fit(X, y)
+    model.fit(X, y)
+    new = list(y)
+    new[2] = ["z"]
+    with pytest.raises(ValueError, match=r"y\[2\] has token 'z'"):
+        model.partial_fit(X, new)
+
+
+def test_unknown_source_tokens_and_empty_sources():
+    X, y = reversal_data(40)
+    model = AttentionSeq2Seq(**FAST).fit(X, y)
+    preds = model.predict([list("zzz"), []])
+    assert preds[1] == [] and isinstance(preds[0], list)
+    assert all(tok in model.target_vocabulary_ for tok in preds[0])
+    assert not {"<pad>", "<unk>", "<s>"} & set(preds[0])
+
+
+def test_max_output_length_caps_generation():
+    X, y = reversal_data(40)
+    model = AttentionSeq2Seq(**{**FAST, "max_epochs": 1}, max_output_length=2).fit(X, y)
+    assert all(len(p) <= 2 for p in model.predict(X))
+
+
+def test_pickle_clone_and_grid_search():
+    X, y = reversal_data(40)
+    model = AttentionSeq2Seq(**FAST).fit(X, y)
+    again = pickle.loads(pickle.dumps(model))
+    assert again.predict(X[:5]) == model.predict(X[:5])
+    assert not hasattr(clone(model), "net_")
+    search = GridSearchCV(AttentionSeq2Seq(**FAST), {"attention": [None, "additive"]}, cv=KFold(2),
+                          scoring={"exact": exact_match_scorer, "ter": neg_token_error_rate_scorer},
+                          refit="exact")
+    search.fit(X, y)
+    assert search.best_params_["attention"] in (None, "additive")
+
+
+def test_same_random_state_same_predictions():
+    X, y = reversal_data(40)
+    a = AttentionSeq2Seq(**FAST).fit(X, y).predict(X)
+    b = AttentionSeq2Seq(**FAST).fit(X, y).predict(X)
+    assert a == b
+
+
+def test_beam_search_matches_greedy_with_one_beam_and_is_exhaustive():
+    torch.manual_seed(0)
+    model = Seq2SeqModel(8, n_tokens=6, d_model=16, encoder="birnn").eval()
+    tokens = torch.randint(2, 6, (3, 5))
+    lengths = torch.tensor([5, 4, 2])
+    state = model.encode(lengths, tokens)
+    greedy = greedy_search(model.decoder, state, 3, 6)
+    beam1 = beam_search(model.decoder, model.encode(lengths, tokens), 3, 1, 6, 0.0)
+    assert [g[0] for g in greedy] == [b[0] for b in beam1]
+    # with length_penalty=0 the beam maximises the sequence log-probability:
+    # it can never find a worse one than greedy
+    def logprob(seq, b):
+        st = model.decoder.reorder(model.encode(lengths, tokens), torch.tensor([b]))
+        prev, total = torch.tensor([2]), 0.0
+        for tok in [*seq, EOS_ID]:
+            logits, st, _ = model.decoder.step(prev, st)
+            total += torch.log_softmax(_forbid_specials(logits), -1)[0, tok].item()
+            prev = torch.tensor([tok])
+        return total
+
+    beam = beam_search(model.decoder, model.encode(lengths, tokens), 3, 5, 6, 0.0)
+    for b in range(3):
+        if len(greedy[b][0]) < 6 and len(beam[b][0]) < 6:
+            assert logprob(beam[b][0], b) >= logprob(greedy[b][0], b) - 1e-5
+
+
+def test_plain_decoder_uses_a_fixed_context():
+    dec = RNNDecoder(10, 8, attention=None)
+    memory = torch.randn(2, 5, 8)
+    state = dec.start(memory, torch.ones(2, 5, dtype=torch.bool), torch.tensor([5, 5]))
+    _, _, w = dec.step(torch.tensor([2, 2]), state)
+    assert w is None
