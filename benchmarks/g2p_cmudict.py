@@ -1,0 +1,98 @@
+"""Grapheme-to-phoneme conversion on CMUdict with AttentionSeq2Seq.
+
+Split: the distinct words of CMUdict (letters and apostrophes only, stress
+removed from the phones, so 39 phonemes) are shuffled with seed 0 and cut
+90/10 by word. A training word contributes every pronunciation; a test word is
+scored against its closest pronunciation. WER is the share of test words with
+any phoneme error, PER the phoneme edit distance over the reference phonemes.
+
+    python benchmarks/g2p_cmudict.py            # the full run (about 30 min on 2 cores)
+    python benchmarks/g2p_cmudict.py --quick    # a small run, under 2 minutes
+
+Published anchors (Chen 2003 split, not the same split): Sequitur joint-sequence
+model WER 24.53% / PER 5.88%; Yao & Zweig 2015 bi-LSTM WER 23.55%; Toshniwal &
+Livescu 2016 attention WER 20.24%.
+"""
+
+from __future__ import annotations
+
+import argparse
+from collections import defaultdict
+
+import numpy as np
+from _common import Timer, write_results
+
+from skattention import AttentionSeq2Seq
+from skattention.datasets import load_cmudict
+from skattention.metrics import sequence_error_rate, token_error_rate
+
+
+def split_by_word(seed: int = 0, test_fraction: float = 0.1):
+    X, y = load_cmudict(strip_stress=True)
+    prons = defaultdict(list)
+    for letters, phones in zip(X, y):
+        prons["".join(letters)].append(phones)
+    words = sorted(prons)
+    rng = np.random.RandomState(seed)
+    order = rng.permutation(len(words))
+    n_test = int(round(test_fraction * len(words)))
+    test_words = [words[i] for i in order[:n_test]]
+    train_words = [words[i] for i in order[n_test:]]
+    X_train = [list(w) for w in train_words for _ in prons[w]]
+    y_train = [p for w in train_words for p in prons[w]]
+    X_test = [list(w) for w in test_words]
+    y_test = [prons[w] for w in test_words]  # every pronunciation is acceptable
+    return X_train, y_train, X_test, y_test
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="small subset, a few epochs")
+    parser.add_argument("--max-epochs", type=int, default=None)
+    parser.add_argument("--beam-size", type=int, default=4)
+    args = parser.parse_args()
+
+    X_train, y_train, X_test, y_test = split_by_word()
+    if args.quick:
+        rng = np.random.RandomState(0)
+        tr = rng.choice(len(X_train), 4000, replace=False)
+        te = rng.choice(len(X_test), 500, replace=False)
+        X_train, y_train = [X_train[i] for i in tr], [y_train[i] for i in tr]
+        X_test, y_test = [X_test[i] for i in te], [y_test[i] for i in te]
+    params = dict(random_state=0, batch_size=64, d_model=256 if not args.quick else 64,
+                  max_epochs=args.max_epochs or (4 if args.quick else 30), verbose=int(not args.quick))
+    model = AttentionSeq2Seq(**params)
+    with Timer() as fit:
+        model.fit(X_train, y_train)
+
+    rows = {}
+    for beam in sorted({1, args.beam_size}):
+        model.set_params(beam_size=beam)
+        with Timer() as dec:
+            pred = model.predict(X_test)
+        rows[beam] = {
+            "wer": sequence_error_rate(y_test, pred),
+            "per": token_error_rate(y_test, pred),
+            "decode_words_per_s": len(X_test) / dec.seconds,
+        }
+        print(f"beam {beam}: WER {rows[beam]['wer']:.2%}  PER {rows[beam]['per']:.2%}  "
+              f"{rows[beam]['decode_words_per_s']:.0f} words/s")
+
+    table = ["| model | WER | PER | fit | decode |", "|---|---|---|---|---|"]
+    for beam, r in rows.items():
+        table.append(f"| AttentionSeq2Seq (Bahdanau, beam {beam}) | {r['wer']:.2%} | {r['per']:.2%} | "
+                     f"{fit.seconds / 60:.1f} min, {len(model.history_)} epochs | "
+                     f"{r['decode_words_per_s']:.0f} words/s |")
+    table += ["| Sequitur (Chen 2003 split, published) | 24.53% | 5.88% | | |",
+              "| Yao & Zweig 2015 bi-LSTM (published) | 23.55% | | | |",
+              "| Toshniwal & Livescu 2016 attention (published) | 20.24% | | | |"]
+    write_results("g2p_cmudict", {
+        "params": params, "n_train_pairs": len(X_train), "n_test_words": len(X_test),
+        "split": "CMUdict words (a-z and '), stress stripped, 90/10 by word with seed 0; "
+                 "test words scored against their closest pronunciation",
+        "fit_seconds": fit.seconds, "epochs": len(model.history_), "results_by_beam": rows,
+    }, "\n".join(table), quick=args.quick)
+
+
+if __name__ == "__main__":
+    main()
