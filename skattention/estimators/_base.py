@@ -384,34 +384,46 @@ class BaseSequenceEstimator(BaseEstimator):
         return self._fit(X, y, reset=not hasattr(self, "net_"), classes=classes)
 
     # ------------------------------------------------------------- inference
-    def _forward(self, X, *, attention: bool = False) -> list[np.ndarray]:
-        """Run the module over validated ``X``; one array per sequence."""
+    def _predict_batches(self, X):
+        """Validate ``X`` once; return its size and an iterator over
+        ``(positions in X, lengths, padded batch)`` in length order, run with
+        the module in eval mode and without gradients. Empty sequences are
+        left out (their positions never appear)."""
         self._check_fitted()
         seqs = self._check_X(X, fitted=True)
         keep = np.flatnonzero(seqs.lengths > 0)
         kept = seqs.subset(keep)
-        dataset = EncodedDataset(self.input_encoder_.transform(kept), kept.lengths)
-        net = self.net_
-        module = net.module_
-        axes = module.attention_axes if attention else (1,) if self._token_level else ()
-        collate = Collate(token_targets=self._token_level)
-        sampler = BucketBatchSampler(kept.lengths, self.batch_size if self.batch_size > 0 else len(kept), shuffle=False)
-        results: list = [None] * len(seqs)
-        was_training = module.training
-        module.eval()
-        try:
-            with torch.no_grad():
-                for batch in sampler.batches():
-                    Xb, _ = collate([dataset[i] for i in batch])
-                    out = net.infer(Xb, return_attention=attention)
-                    out = out[1] if attention else self._output_transform(out)
-                    out = out.float().cpu().numpy()
-                    pieces = unpad(out, kept.lengths[batch], axes) if axes else list(out)
-                    for i, piece in zip(batch, pieces):
-                        results[keep[i]] = piece
-        finally:
-            module.train(was_training)
-        if len(keep) < len(seqs):
+        items = self._input_items(kept)
+        sampler = BucketBatchSampler(kept.lengths, self.batch_size if self.batch_size > 0 else max(len(kept), 1),
+                                     shuffle=False)
+
+        def batches():
+            collate = Collate()
+            module = self.net_.module_
+            was_training = module.training
+            module.eval()
+            try:
+                with torch.no_grad():
+                    for batch in sampler.batches():
+                        Xb, _ = collate([(items[i], None) for i in batch])
+                        yield keep[batch], kept.lengths[batch], Xb
+            finally:
+                module.train(was_training)
+
+        return len(seqs), batches()
+
+    def _forward(self, X, *, attention: bool = False) -> list[np.ndarray]:
+        """Run the module over ``X``; one array per sequence."""
+        n, batches = self._predict_batches(X)
+        axes = self.net_.module_.attention_axes if attention else (1,) if self._token_level else ()
+        results: list = [None] * n
+        for positions, lengths, Xb in batches:
+            out = self.net_.infer(Xb, return_attention=attention)
+            out = out[1] if attention else self._output_transform(out)
+            out = out.float().cpu().numpy()
+            for i, piece in zip(positions, unpad(out, lengths, axes) if axes else list(out)):
+                results[i] = piece
+        if any(r is None for r in results):
             template = self._empty_output(attention)
             results = [template if r is None else r for r in results]
         return results

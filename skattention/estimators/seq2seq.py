@@ -6,7 +6,6 @@ import numpy as np
 import torch
 from skorch.utils import to_tensor
 
-from .._batching import BucketBatchSampler, Collate, EncodedDataset
 from .._sequences import TOKENS, Sequences, check_sequences
 from .._vocab import Vocabulary
 from ..attention import SCORES
@@ -179,32 +178,15 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
 
     # ------------------------------------------------------------ decoding
     def _generate(self, X):
-        self._check_fitted()
-        seqs = self._check_X(X, fitted=True)
-        keep = np.flatnonzero(seqs.lengths > 0)
-        kept = seqs.subset(keep)
-        dataset = EncodedDataset(self._input_items(kept), kept.lengths)
-        module = self.net_.module_
-        device = self.net_.device
-        collate = Collate()
-        sampler = BucketBatchSampler(kept.lengths, max(self.batch_size, 1), shuffle=False)
-        results = [([], np.zeros((0, 0), np.float32))] * len(seqs)
-        was_training = module.training
-        module.eval()
-        try:
-            for batch in sampler.batches():
-                Xb, _ = collate([dataset[i] for i in batch])
-                Xb = to_tensor(Xb, device=device)
-                longest = int(kept.lengths[batch].max())
-                max_len = self.max_output_length or 2 * longest + 10
-                decoded = module.generate(**Xb, max_length=max_len, beam_size=self.beam_size,
-                                          length_penalty=self.length_penalty)
-                for i, (ids, align) in zip(batch, decoded):
-                    if align is not None:
-                        align = align[:, : kept.lengths[i]]  # drop the batch's padding
-                    results[keep[i]] = (self.target_vocab_.decode(ids), align)
-        finally:
-            module.train(was_training)
+        n, batches = self._predict_batches(X)
+        results = [([], np.zeros((0, 0), np.float32))] * n
+        for positions, lengths, Xb in batches:
+            max_len = self.max_output_length or 2 * int(lengths.max()) + 10
+            decoded = self.net_.module_.generate(**to_tensor(Xb, device=self.net_.device), max_length=max_len,
+                                                 beam_size=self.beam_size, length_penalty=self.length_penalty)
+            for i, length, (ids, align) in zip(positions, lengths, decoded):
+                # the alignment drops the batch's source padding
+                results[i] = (self.target_vocab_.decode(ids), None if align is None else align[:, :length])
         return results
 
     def predict(self, X) -> list[list]:

@@ -5,14 +5,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 from sklearn.base import ClassifierMixin, RegressorMixin
-from sklearn.preprocessing import LabelEncoder
 from sklearn.utils.multiclass import check_classification_targets
 
 from .._sequences import Sequences, check_sequence_targets
-from .._vocab import TargetScaler
-from ..modules import MaskedMSELoss, SequenceModel, class_probabilities
+from ..modules import SequenceModel
 from ..modules.models import POOLINGS
 from ._base import BaseSequenceEstimator
+from ._targets import ClassifierTargets, RegressorTargets
 from .token import _ATTRIBUTES_DOC, _PARAMS_DOC
 
 _POOLING_DOC = """    pooling : {"attention", "mean", "max", "cls"}, default="attention"
@@ -74,7 +73,7 @@ class _SequenceEstimator(BaseSequenceEstimator):
         raise AssertionError("empty sequences are rejected by validation")
 
 
-class AttentionSequenceClassifier(ClassifierMixin, _SequenceEstimator):
+class AttentionSequenceClassifier(ClassifierMixin, ClassifierTargets, _SequenceEstimator):
     __doc__ = (
         """Attention classifier: one class per sequence (sentiment, speaker ID).
 
@@ -110,25 +109,8 @@ class AttentionSequenceClassifier(ClassifierMixin, _SequenceEstimator):
         check_classification_targets(y)
         return y
 
-    def _fit_targets(self, y, classes=None):
-        self._label_encoder = LabelEncoder().fit(y if classes is None else np.asarray(classes))
-        self.classes_ = self._label_encoder.classes_
-
-    def _encode_targets(self, y):
-        unknown = ~np.isin(y, self.classes_)
-        if unknown.any():
-            i = int(np.flatnonzero(unknown)[0])
-            raise ValueError(f"y[{i}] is {y[i]!r}, which is not among classes_ {list(self.classes_)}.")
-        return self._label_encoder.transform(y).astype(np.int64)
-
     def _stratify(self, y):
         return y
-
-    def _n_outputs(self) -> int:
-        return len(self.classes_)
-
-    def _output_transform(self, out):
-        return class_probabilities(out)
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, ``(n_sequences, n_classes)``."""
@@ -140,7 +122,7 @@ class AttentionSequenceClassifier(ClassifierMixin, _SequenceEstimator):
         return self.classes_[proba.argmax(axis=1)]
 
 
-class AttentionSequenceRegressor(RegressorMixin, _SequenceEstimator):
+class AttentionSequenceRegressor(RegressorMixin, RegressorTargets, _SequenceEstimator):
     __doc__ = (
         """Attention regressor: one number (or vector) per sequence (molecule
     property from SMILES characters, say).
@@ -167,26 +149,6 @@ class AttentionSequenceRegressor(RegressorMixin, _SequenceEstimator):
     """
     )
 
-    _regression = True
-    _criterion = MaskedMSELoss
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
-
-    def _fit_targets(self, y, classes=None):
-        self._single_output = y.ndim == 1
-        self.target_scaler_ = TargetScaler().fit(y.reshape(len(y), -1))
-
-    def _encode_targets(self, y):
-        return self.target_scaler_.transform(y.reshape(len(y), -1))
-
-    def _n_outputs(self) -> int:
-        return len(np.atleast_1d(self.target_scaler_.mean_))
-
     def predict(self, X) -> np.ndarray:
         """One value per sequence (``(n, n_outputs)`` for multi-output)."""
-        outputs = np.stack(self._forward(X))
-        pred = self.target_scaler_.inverse_transform(outputs)
-        return pred[:, 0] if self._single_output else pred
+        return self._to_original_units(np.stack(self._forward(X)))

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import numpy as np
-from sklearn.preprocessing import LabelEncoder
 
 from .._sequences import Sequences, check_token_targets
-from .._vocab import TargetScaler
 from ..metrics import flat_accuracy_score, flat_r2_score
-from ..modules import MaskedMSELoss, TokenCrossEntropyLoss, TokenModel, class_probabilities
+from ..modules import TokenCrossEntropyLoss, TokenModel
 from ._base import BaseSequenceEstimator
+from ._targets import ClassifierTargets, RegressorTargets
 
 _PARAMS_DOC = """
     Parameters
@@ -80,7 +79,7 @@ class _TokenEstimator(BaseSequenceEstimator):
         return self._predict_from_outputs(self._forward(X))
 
 
-class AttentionTokenClassifier(_TokenEstimator):
+class AttentionTokenClassifier(ClassifierTargets, _TokenEstimator):
     __doc__ = (
         """Attention tagger: one class per element (POS tagging, per-frame labels).
 
@@ -113,30 +112,6 @@ class AttentionTokenClassifier(_TokenEstimator):
 
     _criterion = TokenCrossEntropyLoss
 
-    def _fit_targets(self, y, classes=None):
-        labels = np.concatenate([np.asarray(s, dtype=object) for s in y]) if classes is None else classes
-        try:
-            self._label_encoder = LabelEncoder().fit(np.asarray(list(labels), dtype=object))
-        except TypeError:
-            raise TypeError("y mixes label types that cannot be ordered (e.g. str and int).") from None
-        self.classes_ = self._label_encoder.classes_
-
-    def _encode_targets(self, y):
-        known = set(self.classes_.tolist())
-        out = []
-        for i, labels in enumerate(y):
-            unknown = [lab for lab in labels if lab not in known]
-            if unknown:
-                raise ValueError(f"y[{i}] has label {unknown[0]!r}, which is not among classes_ {list(self.classes_)}.")
-            out.append(self._label_encoder.transform(labels).astype(np.int64) if len(labels) else np.zeros(0, np.int64))
-        return out
-
-    def _n_outputs(self) -> int:
-        return len(self.classes_)
-
-    def _output_transform(self, out):
-        return class_probabilities(out)
-
     def predict_proba(self, X) -> list[np.ndarray]:
         """Per sequence a ``(length, n_classes)`` array whose rows sum to 1."""
         return self._forward(X)
@@ -149,7 +124,7 @@ class AttentionTokenClassifier(_TokenEstimator):
         return flat_accuracy_score(y, self.predict(X))
 
 
-class AttentionTokenRegressor(_TokenEstimator):
+class AttentionTokenRegressor(RegressorTargets, _TokenEstimator):
     __doc__ = (
         """Attention model predicting one number (or vector) per element.
 
@@ -176,28 +151,8 @@ class AttentionTokenRegressor(_TokenEstimator):
     """
     )
 
-    _regression = True
-    _criterion = MaskedMSELoss
-
-    def __sklearn_tags__(self):
-        tags = super().__sklearn_tags__()
-        tags.target_tags.multi_output = True
-        return tags
-
-    def _fit_targets(self, y, classes=None):
-        flat = np.concatenate([a.reshape(len(a), -1) for a in y])
-        self._single_output = all(a.ndim == 1 for a in y)
-        self.target_scaler_ = TargetScaler().fit(flat)
-
-    def _encode_targets(self, y):
-        return [self.target_scaler_.transform(a.reshape(len(a), -1)) for a in y]
-
-    def _n_outputs(self) -> int:
-        return len(np.atleast_1d(self.target_scaler_.mean_))
-
     def _predict_from_outputs(self, outputs):
-        preds = [self.target_scaler_.inverse_transform(o) for o in outputs]
-        return [p[:, 0] for p in preds] if self._single_output else preds
+        return [self._to_original_units(o) for o in outputs]
 
     def score(self, X, y) -> float:
         """R² over all elements of all sequences."""

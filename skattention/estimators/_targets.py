@@ -1,0 +1,76 @@
+"""Target handling shared by the token- and sequence-level estimators: label
+encoding for the classifiers, standardised numbers for the regressors. The
+only difference between the levels is one label per element or per sequence."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.preprocessing import LabelEncoder
+
+from .._vocab import TargetScaler
+from ..modules import MaskedMSELoss, class_probabilities
+
+
+class ClassifierTargets:
+    """``classes_``, label encoding and probabilities."""
+
+    def _fit_targets(self, y, classes=None):
+        if self._token_level:  # labels stay Python objects, like the label sequences given
+            labels = [label for seq in y for label in seq] if classes is None else list(classes)
+            labels = np.asarray(labels, dtype=object)
+        else:  # one label per sequence: sklearn's usual native dtype
+            labels = np.asarray(y if classes is None else classes)
+        try:
+            self._label_encoder = LabelEncoder().fit(labels)
+        except TypeError:
+            raise TypeError("y mixes label types that cannot be ordered (e.g. str and int).") from None
+        self.classes_ = self._label_encoder.classes_
+
+    def _encode_targets(self, y):
+        known = set(self.classes_.tolist())
+        for i, labels in enumerate(y if self._token_level else [[label] for label in y]):
+            unknown = [label for label in labels if label not in known]
+            if unknown:
+                raise ValueError(
+                    f"y[{i}] has label {unknown[0]!r}, which is not among classes_ {list(self.classes_)}."
+                )
+        encode = self._label_encoder.transform
+        if not self._token_level:
+            return encode(y).astype(np.int64)
+        return [encode(np.asarray(s, dtype=object)).astype(np.int64) if len(s) else np.zeros(0, np.int64)
+                for s in y]
+
+    def _n_outputs(self) -> int:
+        return len(self.classes_)
+
+    def _output_transform(self, out):
+        return class_probabilities(out)
+
+
+class RegressorTargets:
+    """Targets standardised for training, predictions in the original units."""
+
+    _regression = True
+    _criterion = MaskedMSELoss
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.target_tags.multi_output = True
+        return tags
+
+    def _fit_targets(self, y, classes=None):
+        arrays = y if self._token_level else [y]
+        self._single_output = all(a.ndim == 1 for a in arrays)
+        self.target_scaler_ = TargetScaler().fit(np.concatenate([a.reshape(len(a), -1) for a in arrays]))
+
+    def _encode_targets(self, y):
+        if self._token_level:
+            return [self.target_scaler_.transform(a.reshape(len(a), -1)) for a in y]
+        return self.target_scaler_.transform(y.reshape(len(y), -1))
+
+    def _n_outputs(self) -> int:
+        return len(np.atleast_1d(self.target_scaler_.mean_))
+
+    def _to_original_units(self, outputs: np.ndarray) -> np.ndarray:
+        pred = self.target_scaler_.inverse_transform(outputs)
+        return pred[:, 0] if self._single_output else pred
