@@ -177,3 +177,11 @@ def test_plain_decoder_uses_a_fixed_context():
     state = dec.start(memory, torch.ones(2, 5, dtype=torch.bool), torch.tensor([5, 5]))
     _, _, w = dec.step(torch.tensor([2, 2]), state)
     assert w is None
+
+
+def test_no_source_word_dropout_unless_asked():
+    X, y = reversal_data(20)
+    model = AttentionSeq2Seq(**{**FAST, "max_epochs": 1}).fit(X, y)
+    assert model.module_.encoder.embed.word_dropout == 0.0
+    model = AttentionSeq2Seq(**{**FAST, "max_epochs": 1}, module__word_dropout=0.2).fit(X, y)
+    assert model.module_.encoder.embed.word_dropout == 0.2
