@@ -251,8 +251,10 @@ def beam_search(decoder, state, batch_size: int, beam_size: int, max_length: int
     """Beam search with length normalisation.
 
     Finished hypotheses are ranked by ``log p / length ** length_penalty``
-    (0 disables the normalisation); a sentence stops once ``beam_size``
-    hypotheses have ended, or at ``max_length``.
+    (0 disables the normalisation). An end token finishes a hypothesis only
+    when it ranks among the ``beam_size`` best candidates; a sentence stops
+    once ``beam_size`` hypotheses have ended and no live one can still beat
+    them, or at ``max_length``.
     """
     K = beam_size
     device = state["memory"].device
@@ -275,23 +277,30 @@ def beam_search(decoder, state, batch_size: int, beam_size: int, max_length: int
         new_tokens = torch.full((batch_size, K), EOS_ID, dtype=torch.long, device=device)
         ts, bi, ti = top_scores.tolist(), beam_idx.tolist(), token_idx.tolist()
         for b in range(batch_size):
-            if len(finished[b]) >= K:  # this sentence is done: K hypotheses ended
+            if bool(torch.isinf(scores[b]).all()):  # this sentence is done
                 continue
             filled = 0
-            for s, k, tok in zip(ts[b], bi[b], ti[b]):
+            for rank, (s, k, tok) in enumerate(zip(ts[b], bi[b], ti[b])):
                 if s == -float("inf") or filled == K:
                     break
                 src = b * K + k
                 if tok == EOS_ID:
-                    norm = s / ((t + 1) ** length_penalty)
-                    finished[b].append((norm, history[src].tolist(), None if align is None else align[src]))
+                    # only an end among the K best candidates finishes a hypothesis (as in
+                    # fairseq): lower-ranked ends would stop the search with truncated outputs
+                    if rank < K:
+                        norm = s / ((t + 1) ** length_penalty)
+                        finished[b].append((norm, history[src].tolist(), None if align is None else align[src]))
                 else:
                     new_scores[b, filled] = s
                     new_beams[b, filled] = src
                     new_tokens[b, filled] = tok
                     filled += 1
+            # done once K hypotheses ended and none of the live ones can still beat the best
+            # of them (exact without length normalisation: scores only fall as outputs grow)
             if len(finished[b]) >= K:
-                new_scores[b] = -float("inf")
+                best_live = new_scores[b, 0].item() / ((t + 1) ** length_penalty)
+                if max(h[0] for h in finished[b]) >= best_live:
+                    new_scores[b] = -float("inf")
         index = new_beams.view(-1)
         state = decoder.reorder(state, index)
         prev = new_tokens.view(-1)
