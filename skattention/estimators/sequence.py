@@ -69,8 +69,6 @@ class _SequenceEstimator(BaseSequenceEstimator):
     def _check_targets(self, y, X: Sequences):
         return check_sequence_targets(y, len(X), numeric=self._regression)
 
-    def _empty_output(self, attention):  # pragma: no cover - sequence estimators reject empty input
-        raise AssertionError("empty sequences are rejected by validation")
 
 
 class AttentionSequenceClassifier(ClassifierMixin, ClassifierTargets, _SequenceEstimator):
