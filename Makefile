@@ -11,7 +11,7 @@ $(STAMP): setup.cfg pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	# torch first, pinned to the local CPU wheel: an unpinned torch pulls CUDA packages
 	$(PY) -m pip install --quiet -c constraints.txt torch==2.13.0
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,datasets]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[dev,benchmarks]"
 	touch $(STAMP)
 
 install: $(STAMP)
