@@ -131,10 +131,11 @@ def markdown_table(rows: list[dict], score_label: str, *, anchors=(), fmt: str =
 
 
 def report(task: str, rows: list[dict], score_label: str, *, quick: bool, anchors=(), fmt: str = "{:.3f}",
-           note: str = "", **payload) -> str:
-    """Print and write the results of a benchmark: the table of :func:`markdown_table`
-    plus ``note``, and the rows plus ``payload`` in the JSON file."""
-    table = markdown_table(rows, score_label, anchors=anchors, fmt=fmt)
+           note: str = "", table: str | None = None, **payload) -> str:
+    """Print and write the results of a benchmark: ``table`` (by default the
+    table of :func:`markdown_table`) plus ``note``, and the rows plus
+    ``payload`` in the JSON file."""
+    table = table or markdown_table(rows, score_label, anchors=anchors, fmt=fmt)
     if note:
         table += "\n\n" + note
     print(table)

@@ -60,11 +60,45 @@ def pad_stack(arrays: list[np.ndarray], value=0) -> np.ndarray:
     return out
 
 
+def unique_words(chars: list[np.ndarray], tokens: list[np.ndarray] | None = None):
+    """Deduplicate the words of a batch.
+
+    ``chars`` holds one ``(L_i, W_i)`` character-id array per sequence. Returns
+    a table ``(1 + U, W)`` of the ``U`` distinct words (row 0 is all padding)
+    and, per sequence, the ``(L_i,)`` row of each word in that table. Words
+    repeat a lot in text ("the", ",", "."), so a character encoder run over
+    the table instead of every position does a fraction of the work.
+
+    With ``tokens`` (word ids, where every id above the unknown id 1 stands
+    for one spelling) words are told apart by id, which is much faster than
+    comparing rows; unknown words each keep their own row.
+    """
+    width = max(c.shape[1] for c in chars)
+    sizes = [len(c) for c in chars]
+    rows = np.zeros((sum(sizes) + 1, width), dtype=chars[0].dtype)
+    start = 1
+    for c in chars:
+        rows[start : start + len(c), : c.shape[1]] = c
+        start += len(c)
+    if tokens is None:
+        table, inverse = np.unique(rows, axis=0, return_inverse=True)  # the all-zero row sorts first
+    else:
+        ids = np.concatenate([[0], *tokens])
+        keys = np.where(ids > 1, ids, -1 - np.arange(len(ids)))  # unknown words: one key per position
+        keys[0] = -1 - len(ids)  # the padding row sorts first
+        _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+        table = rows[first]
+    inverse = inverse.reshape(-1)
+    return table, np.split(inverse[1:], np.cumsum(sizes)[:-1])
+
+
 class Collate:
     """Pad a list of ``(x_dict, y)`` into ``({key: tensor, "lengths": tensor}, y)``.
 
     Padding is 0 for inputs; the mask is derived from ``lengths`` inside the
-    modules. Token-level targets are padded with ``target_pad``.
+    modules. Token-level targets are padded with ``target_pad``. Character
+    arrays (``"chars"``) become a table of the batch's distinct words plus a
+    ``"char_index"`` ``(B, T)`` into it (0, an all-padding row, at padding).
     """
 
     def __init__(self, target_pad=IGNORE_INDEX, token_targets: bool = True):
@@ -74,7 +108,12 @@ class Collate:
     def __call__(self, batch):
         xs, ys = zip(*batch)
         lengths = np.fromiter((len(next(iter(x.values()))) for x in xs), np.int64, len(xs))
-        out = {key: torch.from_numpy(pad_stack([x[key] for x in xs])) for key in xs[0]}
+        out = {key: torch.from_numpy(pad_stack([x[key] for x in xs])) for key in xs[0] if key != "chars"}
+        if "chars" in xs[0]:
+            tokens = [x["tokens"] for x in xs] if "tokens" in xs[0] else None
+            table, index = unique_words([x["chars"] for x in xs], tokens)
+            out["chars"] = torch.from_numpy(table)
+            out["char_index"] = torch.from_numpy(pad_stack(index))
         out["lengths"] = torch.from_numpy(lengths)
         if ys[0] is None:
             return out, None

@@ -180,6 +180,8 @@ def _check_numeric(seq, index: int, name: str) -> np.ndarray:
 
 def _check_tokens(seq, index: int, name: str) -> list:
     tokens = list(seq)
+    if set(map(type, tokens)) <= {str}:  # the common case, checked at C speed
+        return tokens
     for pos, tok in enumerate(tokens):
         if isinstance(tok, (list, tuple, np.ndarray, dict, set)) or not isinstance(tok, Hashable):
             raise TypeError(

@@ -133,3 +133,24 @@ def test_birnn_without_attention_says_so():
     model = TokenModel(2, n_features=3, d_model=8, encoder="birnn")
     with pytest.raises(ValueError, match="no self-attention"):
         model(torch.tensor([2]), features=torch.randn(1, 2, 3), return_attention=True)
+
+
+def test_birnn_encoder_equals_a_packed_bidirectional_lstm():
+    from torch.nn.utils.rnn import pack_padded_sequence, pad_packed_sequence
+
+    from skattention.modules.encoders import BiRNNEncoder, reverse_padded
+
+    torch.manual_seed(0)
+    enc = BiRNNEncoder(16, n_layers=2, dropout=0.0).eval()
+    ref = torch.nn.LSTM(16, 8, 2, batch_first=True, bidirectional=True)
+    with torch.no_grad():
+        for layer in range(2):
+            for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):
+                getattr(enc.forward_rnns[layer], f"{name}_l0").copy_(getattr(ref, f"{name}_l{layer}"))
+                getattr(enc.backward_rnns[layer], f"{name}_l0").copy_(getattr(ref, f"{name}_l{layer}_reverse"))
+    x, lengths = torch.randn(3, 7, 16), torch.tensor([7, 2, 5])
+    packed, _ = ref(pack_padded_sequence(x, lengths, batch_first=True, enforce_sorted=False))
+    expected = pad_packed_sequence(packed, batch_first=True, total_length=7)[0]
+    got, _ = enc(x, lengths, lengths_to_mask(lengths, 7))
+    torch.testing.assert_close(got, expected)
+    assert torch.equal(reverse_padded(reverse_padded(x, lengths), lengths), x)

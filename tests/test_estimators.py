@@ -338,3 +338,51 @@ def test_pandas_long_format_and_padded_inputs_through_helpers():
     lengths = np.array([6, 3, 1, 4])
     reg = AttentionTokenRegressor(**TINY).fit(from_padded(padded, lengths), [np.zeros(n) for n in lengths])
     assert [len(p) for p in reg.predict(from_padded(padded, lengths))] == lengths.tolist()
+
+
+# ------------------------------------------------------------------ performance paths
+@pytest.mark.parametrize("precision", ["bf16", "16"])
+@pytest.mark.parametrize("kind", KINDS)
+def test_mixed_precision_fits_and_predicts_close_to_fp32(kind, precision):
+    model, X = _fitted(kind, precision=precision)
+    assert model.net_.precision == precision
+    assert (model.net_.grad_scaler_ is not None) == (precision == "16")
+    assert np.isfinite(model.history_["train_loss"]).all()
+    # the same weights run in fp32 and in reduced precision agree closely
+    model.net_.precision = "32"
+    full = model.predict_proba(X) if hasattr(model, "predict_proba") else model.predict(X)
+    model.net_.precision = precision
+    low = model.predict_proba(X) if hasattr(model, "predict_proba") else model.predict(X)
+    full, low = (np.concatenate(v) if isinstance(v, list) else v for v in (full, low))
+    np.testing.assert_allclose(low, full, atol=0.05, rtol=0.05)
+
+
+def test_bad_precision_and_compile_values_are_rejected(tagging_data):
+    X, y = tagging_data
+    with pytest.raises(ValueError, match="precision"):
+        AttentionTokenClassifier(**TINY, precision="fp8").fit(X, y)
+    with pytest.raises(ValueError, match="compile"):
+        AttentionTokenClassifier(**TINY, compile="yes").fit(X, y)
+
+
+def test_history_holds_plain_float_losses(tagging_data):
+    # losses stay on the device during the epoch and are read once at its end
+    X, y = tagging_data
+    model = AttentionTokenClassifier(**{**TINY, "train_split": 0.25}).fit(X, y)
+    for epoch in model.history:
+        for batch in epoch["batches"]:
+            assert all(type(batch[k]) is float for k in batch if k.endswith("_loss"))
+        assert np.isfinite([epoch["train_loss"], epoch["valid_loss"]]).all()
+
+
+@pytest.mark.slow
+def test_compile_gives_the_same_predictions(tagging_data):
+    # (training itself differs: compiled dropout draws from another random stream)
+    X, y = tagging_data
+    model = AttentionTokenClassifier(**TINY, compile=True).fit(X, y)
+    compiled = model.net_.module_
+    assert isinstance(compiled, torch._dynamo.eval_frame.OptimizedModule)
+    fast = model.predict_proba(X)
+    model.net_.module_ = compiled._orig_mod
+    for a, b in zip(fast, model.predict_proba(X)):
+        np.testing.assert_allclose(a, b, atol=1e-5)

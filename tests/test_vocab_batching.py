@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from skattention._batching import (
@@ -6,11 +7,14 @@ from skattention._batching import (
     Collate,
     EncodedDataset,
     make_loader,
+    pad_stack,
     padding_ratio,
+    unique_words,
     unpad,
 )
 from skattention._sequences import check_sequences
 from skattention._vocab import PAD_ID, UNK_ID, InputEncoder, TargetScaler, Vocabulary
+from skattention.modules.embeddings import CharCNN
 
 
 def test_vocabulary_unknown_and_order():
@@ -49,9 +53,39 @@ def test_collate_pads_inputs_and_targets():
              {"tokens": np.array([5]), "chars": np.ones((1, 5), np.int64)}]
     X, y = Collate(target_pad=-100)(list(zip(items, [np.array([0, 1, 2]), np.array([1])])))
     assert X["tokens"].tolist() == [[2, 3, 4], [5, 0, 0]]
-    assert X["chars"].shape == (2, 3, 5)
     assert X["lengths"].tolist() == [3, 1]
     assert y.tolist() == [[0, 1, 2], [1, -100, -100]]
+    # characters: a table of the batch's distinct words, row 0 for padding
+    table, index = X["chars"], X["char_index"]
+    assert index.shape == (2, 3) and index[1, 1:].tolist() == [0, 0]
+    assert table.shape == (5, 5) and (table[0] == 0).all()
+    assert table[index[1, 0]].tolist() == [1, 1, 1, 1, 1]
+    assert table[index[0, 2]].tolist() == [1, 1, 0, 0, 0]
+
+
+@pytest.mark.parametrize("with_ids", [True, False])
+def test_unique_words_dedupes_repeats_and_keeps_unknown_words_apart(with_ids):
+    chars = [np.array([[3, 4], [5, 0], [3, 4]]), np.array([[5, 0, 0], [6, 6, 6]]), np.array([[7, 7, 0]])]
+    ids = [np.array([2, 3, 2]), np.array([3, 1]), np.array([1])]  # two different unknown words
+    table, index = unique_words(chars, ids if with_ids else None)
+    assert len(table) == 1 + 4 and (table[0] == 0).all()
+    assert index[0][0] == index[0][2]  # a repeated word shares its row
+    for c, i in zip(chars, index):
+        np.testing.assert_array_equal(table[i][:, : c.shape[1]], c)
+
+
+def test_char_cnn_on_the_deduplicated_table_equals_the_full_grid():
+    torch.manual_seed(0)
+    cnn = CharCNN(10, char_dim=4, channels=6)
+    chars = [np.random.RandomState(0).randint(1, 10, (4, 3)), np.array([[2, 3, 0]])]
+    chars[0][2] = chars[0][0]
+    table, index = unique_words(chars)
+    full = torch.from_numpy(pad_stack(chars))
+    expected = cnn(full)
+    got = cnn(torch.from_numpy(table), torch.from_numpy(pad_stack(index)))
+    torch.testing.assert_close(got[0], expected[0])
+    torch.testing.assert_close(got[1, :1], expected[1, :1])
+    assert (got[1, 1:] == 0).all() and (expected[1, 1:] == 0).all()  # padding gives zeros
 
 
 def test_bucket_sampler_low_padding_and_shuffles_between_epochs():

@@ -3,6 +3,7 @@ training plumbing. Estimator files only say what differs."""
 
 from __future__ import annotations
 
+import contextlib
 import numbers
 from functools import cache
 
@@ -14,7 +15,8 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from skorch import NeuralNet
 from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
-from skorch.dataset import ValidSplit
+from skorch.dataset import ValidSplit, unpack_data
+from skorch.utils import TeeGenerator
 
 from .._batching import BucketBatchSampler, Collate, EncodedDataset, make_loader, unpad
 from .._sequences import Sequences, check_sequences
@@ -23,11 +25,13 @@ from ..attention import SCORES
 from ..callbacks import ValidationAccuracy
 from ..modules import ENCODERS
 
-SKORCH_PREFIXES = ("module", "criterion", "optimizer", "iterator_train", "iterator_valid", "callbacks", "dataset")
+SKORCH_PREFIXES = ("module", "criterion", "optimizer", "iterator_train", "iterator_valid", "callbacks", "dataset",
+                   "compile")
 MIN_SEQUENCES_FOR_VALIDATION = 10
 GRADIENT_CLIP_NORM = 1.0
 LR_PATIENCE = 2  # epochs without improvement before the learning rate halves
 FUSED_OPTIMIZERS = (torch.optim.AdamW, torch.optim.Adam)
+PRECISIONS = {"32": None, "bf16": torch.bfloat16, "16": torch.float16}
 
 
 @cache
@@ -42,16 +46,33 @@ def resolve_device(device) -> str | torch.device:
     return device
 
 
-class _Net(NeuralNet):
-    """skorch ``NeuralNet`` over encoded ragged data: length-bucketed batches and
-    a padding collate. Everything else (callbacks, history, checkpoints,
-    ``module__*``/``optimizer__*`` parameters) is plain skorch."""
+def _to_device(x, device, non_blocking: bool):
+    if isinstance(x, torch.Tensor):
+        return x.to(device, non_blocking=non_blocking)
+    if isinstance(x, dict):
+        return {k: _to_device(v, device, non_blocking) for k, v in x.items()}
+    return x
 
-    def __init__(self, *args, sampler_seed=None, token_targets=True, extra_default_callbacks=(), **kwargs):
+
+class _Net(NeuralNet):
+    """skorch ``NeuralNet`` over encoded ragged data: length-bucketed batches, a
+    padding collate, mixed precision and asynchronous host→device copies.
+    Everything else (callbacks, history, checkpoints, ``module__*`` /
+    ``optimizer__*`` parameters, ``compile``) is plain skorch.
+
+    Per batch it does no more than a hand-written loop: the loss stays on the
+    device until the epoch ends (no ``.item()`` synchronisation per batch),
+    batches from pinned memory are copied with ``non_blocking=True``, and the
+    batch size comes from ``lengths`` instead of a scan of the inputs.
+    """
+
+    def __init__(self, *args, sampler_seed=None, token_targets=True, extra_default_callbacks=(),
+                 precision="32", **kwargs):
         super().__init__(*args, **kwargs)
         self.sampler_seed = sampler_seed
         self.token_targets = token_targets
         self.extra_default_callbacks = extra_default_callbacks
+        self.precision = precision
 
     def get_default_callbacks(self):
         # ours go before the epoch table so that what they record is printed
@@ -59,14 +80,87 @@ class _Net(NeuralNet):
         pos = [name for name, _ in defaults].index("print_log")
         return defaults[:pos] + list(self.extra_default_callbacks) + defaults[pos:]
 
+    @property
+    def _cuda(self) -> bool:
+        return str(self.device).startswith("cuda")
+
     def get_iterator(self, dataset, training=False):
         kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
         batch_size = kwargs.pop("batch_size", self.batch_size)
         kwargs.pop("shuffle", None)
+        kwargs.setdefault("pin_memory", self._cuda)
         if batch_size == -1:
             batch_size = len(dataset)
         return make_loader(dataset, batch_size, shuffle=training, seed=self.sampler_seed,
                            token_targets=self.token_targets, **kwargs)
+
+    # ---------------------------------------------------------- precision
+    def initialize(self):
+        super().initialize()
+        fp16 = self.precision == "16"
+        self.grad_scaler_ = torch.amp.GradScaler(str(torch.device(self.device).type)) if fp16 else None
+        return self
+
+    def autocast(self):
+        """The autocast context of ``precision`` (a no-op for ``'32'``)."""
+        dtype = PRECISIONS[self.precision]
+        if dtype is None:
+            return contextlib.nullcontext()
+        return torch.autocast(torch.device(self.device).type, dtype=dtype)
+
+    def infer(self, x, **fit_params):
+        x = _to_device(x, self.device, self._cuda)
+        with self.autocast():
+            return self.module_(**x, **fit_params)
+
+    def get_loss(self, y_pred, y_true, X=None, training=False):
+        y_pred = y_pred.float() if torch.is_floating_point(y_pred) else y_pred
+        return self.criterion_(y_pred, _to_device(y_true, self.device, self._cuda))
+
+    def train_step_single(self, batch, **fit_params):
+        self._set_training(True)
+        Xi, yi = unpack_data(batch)
+        y_pred = self.infer(Xi, **fit_params)
+        loss = self.get_loss(y_pred, yi, X=Xi, training=True)
+        (loss if self.grad_scaler_ is None else self.grad_scaler_.scale(loss)).backward()
+        return {"loss": loss, "y_pred": y_pred}
+
+    def train_step(self, batch, **fit_params):
+        scaler = self.grad_scaler_
+        if scaler is None:
+            return super().train_step(batch, **fit_params)
+        self._zero_grad_optimizer()
+        step = self.train_step_single(batch, **fit_params)
+        for name in self._optimizers:
+            scaler.unscale_(getattr(self, name + "_"))  # clip true gradients, not scaled ones
+        self.notify("on_grad_computed", named_parameters=TeeGenerator(self.get_all_learnable_params()),
+                    batch=batch, training=True)
+        for name in self._optimizers:
+            scaler.step(getattr(self, name + "_"))
+        scaler.update()
+        return step
+
+    # ------------------------------------------------------------ the loop
+    def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
+        if iterator is None:
+            return
+        batch_count = 0
+        for batch in iterator:
+            self.notify("on_batch_begin", batch=batch, training=training)
+            step = step_fn(batch, **fit_params)
+            self.history.record_batch(prefix + "_loss", step["loss"].detach())
+            self.history.record_batch(prefix + "_batch_size", len(batch[0]["lengths"]))
+            self.notify("on_batch_end", batch=batch, training=training, **step)
+            batch_count += 1
+        # one synchronisation per epoch instead of one per batch
+        batches = self.history[-1]["batches"]
+        key = prefix + "_loss"
+        losses = [b[key] for b in batches if key in b and isinstance(b[key], torch.Tensor)]
+        if losses:
+            values = torch.stack(losses).float().cpu().tolist()
+            for b, v in zip((b for b in batches if isinstance(b.get(key), torch.Tensor)), values):
+                b[key] = v
+        self.history.record(prefix + "_batch_count", batch_count)
 
 
 def _is_int(value, low) -> bool:
@@ -107,6 +201,8 @@ class BaseSequenceEstimator(BaseEstimator):
         callbacks=None,
         warm_start: bool = False,
         device="auto",
+        precision: str = "32",
+        compile: bool = False,
         random_state=None,
         verbose: int = 0,
         **kwargs,
@@ -126,6 +222,8 @@ class BaseSequenceEstimator(BaseEstimator):
         self.callbacks = callbacks
         self.warm_start = warm_start
         self.device = device
+        self.precision = precision
+        self.compile = compile
         self.random_state = random_state
         self.verbose = verbose
         vars(self).update(kwargs)
@@ -163,6 +261,8 @@ class BaseSequenceEstimator(BaseEstimator):
             ),
             "patience": (lambda v: v is None or _is_int(v, 1), "None or an int >= 1"),
             "verbose": (lambda v: _is_int(v, 0) or isinstance(v, bool), "an int >= 0"),
+            "precision": (lambda v: isinstance(v, str) and v in PRECISIONS, f"one of {tuple(PRECISIONS)}"),
+            "compile": (lambda v: isinstance(v, bool), "a bool"),
         }
 
     def _validate_params(self) -> None:
@@ -308,6 +408,8 @@ class BaseSequenceEstimator(BaseEstimator):
         kwargs = {f"module__{k}": v for k, v in self._module_kwargs().items()}
         if self.optimizer in FUSED_OPTIMIZERS:
             kwargs["optimizer__fused"] = True  # one kernel per step instead of one per tensor
+        if self.compile:
+            kwargs["compile__dynamic"] = True  # ragged batches: one graph for every shape
         kwargs.update(self._skorch_kwargs())
         return _Net(
             module=self._module,
@@ -322,6 +424,8 @@ class BaseSequenceEstimator(BaseEstimator):
             predict_nonlinearity=None,
             verbose=int(self.verbose),
             device=resolve_device(self.device),
+            precision=self.precision,
+            compile=self.compile,
             token_targets=self._token_level,
             sampler_seed=seed,
             **kwargs,
@@ -408,7 +512,7 @@ class BaseSequenceEstimator(BaseEstimator):
             was_training = module.training
             module.eval()
             try:
-                with torch.no_grad():
+                with torch.inference_mode():
                     for batch in sampler.batches():
                         Xb, _ = collate([(items[i], None) for i in batch])
                         yield keep[batch], kept.lengths[batch], Xb

@@ -96,6 +96,8 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         callbacks=None,
         warm_start: bool = False,
         device="auto",
+        precision: str = "32",
+        compile: bool = False,
         random_state=None,
         verbose: int = 0,
         **kwargs,
@@ -109,6 +111,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
             n_layers=n_layers, dropout=dropout, max_epochs=max_epochs, batch_size=batch_size,
             lr=lr, optimizer=optimizer, train_split=train_split, patience=patience,
             callbacks=callbacks, warm_start=warm_start, device=device,
+            precision=precision, compile=compile,
             random_state=random_state, verbose=verbose, **kwargs,
         )
 
@@ -187,8 +190,9 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         results = [([], np.zeros((0, 0), np.float32))] * n
         for positions, lengths, Xb in batches:
             max_len = self.max_output_length or 2 * int(lengths.max()) + 10
-            decoded = self.net_.module_.generate(**to_tensor(Xb, device=self.net_.device), max_length=max_len,
-                                                 beam_size=self.beam_size, length_penalty=self.length_penalty)
+            with self.net_.autocast():
+                decoded = self.net_.module_.generate(**to_tensor(Xb, device=self.net_.device), max_length=max_len,
+                                                     beam_size=self.beam_size, length_penalty=self.length_penalty)
             for i, length, (ids, align) in zip(positions, lengths, decoded):
                 # the alignment drops the batch's source padding
                 results[i] = (self.target_vocab_.decode(ids), None if align is None else align[:, :length])

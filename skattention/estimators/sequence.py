@@ -45,6 +45,8 @@ class _SequenceEstimator(BaseSequenceEstimator):
         callbacks=None,
         warm_start: bool = False,
         device="auto",
+        precision: str = "32",
+        compile: bool = False,
         random_state=None,
         verbose: int = 0,
         **kwargs,
@@ -55,6 +57,7 @@ class _SequenceEstimator(BaseSequenceEstimator):
             n_layers=n_layers, dropout=dropout, max_epochs=max_epochs, batch_size=batch_size,
             lr=lr, optimizer=optimizer, train_split=train_split, patience=patience,
             callbacks=callbacks, warm_start=warm_start, device=device,
+            precision=precision, compile=compile,
             random_state=random_state, verbose=verbose, **kwargs,
         )
 

@@ -17,14 +17,21 @@ class CharCNN(nn.Module):
         self.conv = nn.Conv1d(char_dim, channels, kernel_size, padding=kernel_size // 2)
         self.out_dim = channels
 
-    def forward(self, chars: torch.Tensor) -> torch.Tensor:
-        """chars ``(B, T, W)`` → ``(B, T, channels)``."""
-        B, T, W = chars.shape
-        flat = chars.reshape(B * T, W)
-        h = self.conv(self.embedding(flat).transpose(1, 2))  # (BT, C, W)
-        h = h.masked_fill((flat == 0)[:, None, :], torch.finfo(h.dtype).min)
+    def encode_words(self, words: torch.Tensor) -> torch.Tensor:
+        """words ``(N, W)`` → ``(N, channels)``; an all-padding row gives zeros."""
+        h = self.conv(self.embedding(words).transpose(1, 2))  # (N, C, W)
+        h = h.masked_fill((words == 0)[:, None, :], torch.finfo(h.dtype).min)
         # relu after the max also zeroes padded positions (all characters masked)
-        return h.max(dim=2).values.clamp_min(0).reshape(B, T, -1)
+        return h.max(dim=2).values.clamp_min(0)
+
+    def forward(self, chars: torch.Tensor, index: torch.Tensor | None = None) -> torch.Tensor:
+        """chars ``(B, T, W)`` → ``(B, T, channels)``; or a table of distinct
+        words ``(U, W)`` with ``index`` ``(B, T)`` into its rows (what
+        :class:`~skattention._batching.Collate` gives)."""
+        if index is not None:
+            return self.encode_words(chars)[index]
+        B, T, W = chars.shape
+        return self.encode_words(chars.reshape(B * T, W)).reshape(B, T, -1)
 
 
 class TokenEmbedding(nn.Module):
@@ -47,13 +54,14 @@ class TokenEmbedding(nn.Module):
         self.word_dropout = word_dropout
         self.drop = nn.Dropout(dropout)
 
-    def forward(self, tokens: torch.Tensor, chars: torch.Tensor | None = None) -> torch.Tensor:
+    def forward(self, tokens: torch.Tensor, chars: torch.Tensor | None = None,
+                char_index: torch.Tensor | None = None) -> torch.Tensor:
         if self.training and self.word_dropout > 0:
             drop = (torch.rand(tokens.shape, device=tokens.device) < self.word_dropout) & (tokens > UNK_ID)
             tokens = tokens.masked_fill(drop, UNK_ID)
         h = self.words(tokens)
         if self.chars is not None:
-            h = torch.cat([h, self.chars(chars)], dim=-1)
+            h = torch.cat([h, self.chars(chars, char_index)], dim=-1)
         return self.proj(self.drop(h))
 
 

@@ -1,8 +1,8 @@
 """Complete torch models: embedding → encoder → head.
 
 They know nothing of scikit-learn. Inputs arrive as the keyword tensors of
-:class:`skattention._batching.Collate` (``tokens``/``chars`` or ``features``,
-plus ``lengths``).
+:class:`skattention._batching.Collate` (``tokens`` with optional ``chars``
+and ``char_index``, or ``features``; plus ``lengths``).
 """
 
 from __future__ import annotations
@@ -55,9 +55,10 @@ class Backbone(nn.Module):
     def has_attention(self) -> bool:
         return self.encoder.has_attention
 
-    def forward(self, lengths, tokens=None, chars=None, features=None, need_weights: bool = False):
+    def forward(self, lengths, tokens=None, chars=None, features=None, char_index=None,
+                need_weights: bool = False):
         """Return ``(hidden (B, T, D), mask (B, T), last self-attention weights or None)``."""
-        x = self.embed(tokens, chars) if tokens is not None else self.embed(features)
+        x = self.embed(tokens, chars, char_index) if tokens is not None else self.embed(features)
         if self.cls is not None:
             x = torch.cat([self.cls.expand(x.shape[0], -1, -1).to(x.dtype), x], dim=1)
             lengths = lengths + 1
@@ -81,10 +82,12 @@ class TokenModel(nn.Module):
         d_model = backbone.get("d_model", 128)
         self.head = nn.Sequential(nn.Dropout(backbone.get("dropout", 0.1)), nn.Linear(d_model, n_outputs))
 
-    def forward(self, lengths, tokens=None, chars=None, features=None, return_attention: bool = False):
+    def forward(self, lengths, tokens=None, chars=None, features=None, char_index=None,
+                return_attention: bool = False):
+        inputs = dict(tokens=tokens, chars=chars, features=features, char_index=char_index)
         if return_attention and not self.backbone.has_attention:
             raise ValueError("This encoder has no self-attention layer; use encoder='transformer' or 'hybrid'.")
-        h, _, weights = self.backbone(lengths, tokens, chars, features, need_weights=return_attention)
+        h, _, weights = self.backbone(lengths, **inputs, need_weights=return_attention)
         out = self.head(h)
         return (out, weights) if return_attention else out
 
@@ -115,14 +118,16 @@ class SequenceModel(nn.Module):
     def attention_axes(self) -> tuple:
         return {"attention": (1,), "cls": (2,)}.get(self.pooling, (2, 3))
 
-    def forward(self, lengths, tokens=None, chars=None, features=None, return_attention: bool = False):
+    def forward(self, lengths, tokens=None, chars=None, features=None, char_index=None,
+                return_attention: bool = False):
+        inputs = dict(tokens=tokens, chars=chars, features=features, char_index=char_index)
         need_self = return_attention and self.pooling != "attention"
         if need_self and not self.backbone.has_attention:
             raise ValueError(
                 f"encoder='birnn' with pooling={self.pooling!r} uses no attention; "
                 "use pooling='attention' or a self-attention encoder."
             )
-        h, mask, weights = self.backbone(lengths, tokens, chars, features, need_weights=need_self)
+        h, mask, weights = self.backbone(lengths, **inputs, need_weights=need_self)
         if self.pooling == "attention":
             pooled, weights = self.pool(h, mask)
         elif self.pooling == "mean":

@@ -193,22 +193,23 @@ class Seq2SeqModel(nn.Module):
             self.decoder = TransformerDecoder(n_targets, d_model, backbone.get("n_heads", 4),
                                               backbone.get("n_layers", 2), dropout, attention)
 
-    def encode(self, lengths, tokens=None, chars=None, features=None) -> dict:
-        memory, mask, _ = self.encoder(lengths, tokens, chars, features)
+    def encode(self, lengths, tokens=None, chars=None, features=None, char_index=None) -> dict:
+        memory, mask, _ = self.encoder(lengths, tokens, chars, features, char_index)
         return self.decoder.start(memory, mask, lengths)
 
-    def forward(self, lengths, target_in, tokens=None, chars=None, features=None, return_attention=False):
+    def forward(self, lengths, target_in, tokens=None, chars=None, features=None, char_index=None,
+                return_attention=False):
         """Teacher-forced logits ``(B, T_out, V)`` (and alignments ``(B, T_out, S)``)."""
-        state = self.encode(lengths, tokens, chars, features)
+        state = self.encode(lengths, tokens, chars, features, char_index)
         logits, weights = self.decoder(target_in, state, need_weights=return_attention)
         return (logits, weights) if return_attention else logits
 
     @torch.no_grad()
-    def generate(self, lengths, tokens=None, chars=None, features=None, *, max_length: int = 50,
-                 beam_size: int = 1, length_penalty: float = 1.0):
+    def generate(self, lengths, tokens=None, chars=None, features=None, char_index=None, *,
+                 max_length: int = 50, beam_size: int = 1, length_penalty: float = 1.0):
         """Decode. Returns a list of ``(token ids, alignment (T_out, S) or None)``,
         EOS excluded."""
-        state = self.encode(lengths, tokens, chars, features)
+        state = self.encode(lengths, tokens, chars, features, char_index)
         if beam_size > 1:
             return beam_search(self.decoder, state, len(lengths), beam_size, max_length, length_penalty)
         return greedy_search(self.decoder, state, len(lengths), max_length)
@@ -318,5 +319,5 @@ def beam_search(decoder, state, batch_size: int, beam_size: int, max_length: int
             a = None if align is None else align[src]
             finished[b].append((scores[b, 0].item(), history[src].tolist(), a))
         _, seq, a = max(finished[b], key=lambda h: h[0])
-        out.append((seq, None if a is None else a.cpu().numpy()))
+        out.append((seq, None if a is None else a.float().cpu().numpy()))
     return out
