@@ -38,11 +38,16 @@ class EncodedDataset(Dataset):
         return self.items[i], y
 
 
-def dataset_lengths(dataset) -> np.ndarray:
-    """Lengths of an :class:`EncodedDataset` or a ``Subset`` of one."""
+def dataset_lengths(dataset, targets: bool = False) -> np.ndarray:
+    """Lengths of an :class:`EncodedDataset` or a ``Subset`` of one (with
+    ``targets``: of its token-level targets, zeros when there are none)."""
     if isinstance(dataset, torch.utils.data.Subset):
-        return dataset_lengths(dataset.dataset)[np.asarray(dataset.indices)]
-    return dataset.lengths
+        return dataset_lengths(dataset.dataset, targets)[np.asarray(dataset.indices)]
+    if not targets:
+        return dataset.lengths
+    if not isinstance(dataset.targets, list):
+        return np.zeros(len(dataset), dtype=np.int64)
+    return np.fromiter((len(t) for t in dataset.targets), np.int64, len(dataset))
 
 
 def _root(dataset):
@@ -139,13 +144,19 @@ class BucketBatchSampler(Sampler):
     shuffle : bool
     seed : int or None
     pool_factor : int
+        Pools span this many batches; 1 gives random batches.
+    tiebreak : array of int, optional
+        A second length to sort by among equal ``lengths`` (target lengths for
+        sequence-to-sequence data, so that targets are padded little too).
     """
 
-    def __init__(self, lengths, batch_size: int, shuffle: bool = True, seed=None, pool_factor: int = 50):
+    def __init__(self, lengths, batch_size: int, shuffle: bool = True, seed=None, pool_factor: int = 50,
+                 tiebreak=None):
         self.lengths = np.asarray(lengths, dtype=np.int64)
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.pool_factor = pool_factor
+        self.tiebreak = np.zeros_like(self.lengths) if tiebreak is None else np.asarray(tiebreak)
         self.rng = np.random.default_rng(seed)
 
     def __len__(self) -> int:
@@ -161,7 +172,7 @@ class BucketBatchSampler(Sampler):
         batches = []
         for start in range(0, n, pool):
             chunk = perm[start : start + pool]
-            chunk = chunk[np.argsort(self.lengths[chunk], kind="stable")]
+            chunk = chunk[np.lexsort((self.tiebreak[chunk], self.lengths[chunk]))]
             batches.extend(chunk[i : i + bs] for i in range(0, len(chunk), bs))
         order = self.rng.permutation(len(batches))
         return [batches[i] for i in order]
@@ -178,9 +189,17 @@ def padding_ratio(lengths, batches) -> float:
     return padded / max(int(lengths.sum()), 1)
 
 
-def make_loader(dataset, batch_size: int, *, shuffle: bool, seed=None, token_targets=True, **kwargs) -> DataLoader:
-    """A DataLoader with length buckets and the padding collate."""
-    sampler = BucketBatchSampler(dataset_lengths(dataset), batch_size, shuffle=shuffle, seed=seed)
+def make_loader(dataset, batch_size: int, *, shuffle: bool, seed=None, token_targets=True, pool_factor: int = 50,
+                **kwargs) -> DataLoader:
+    """A DataLoader with length buckets and the padding collate.
+
+    ``pool_factor`` is :class:`BucketBatchSampler`'s (estimators take it as
+    ``iterator_train__pool_factor``; 1 gives random batches); other keyword
+    arguments go to the ``DataLoader``.
+    """
+    tiebreak = dataset_lengths(dataset, targets=True) if token_targets else None
+    sampler = BucketBatchSampler(dataset_lengths(dataset), batch_size, shuffle=shuffle, seed=seed,
+                                 pool_factor=pool_factor, tiebreak=tiebreak)
     collate = Collate(_root(dataset).target_pad, token_targets)
     return DataLoader(dataset, batch_sampler=sampler, collate_fn=collate, **kwargs)
 

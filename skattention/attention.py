@@ -165,7 +165,7 @@ class _MultiHeadBase(nn.Module):
     def _attend(self, q, k, v, mask, causal: bool, need_weights: bool):
         """Heads ``(B, H, T, d)`` → ``(output (B, Tq, D), weights or None)``."""
         B, _, Tq, _ = q.shape
-        key_mask = None if mask is None or bool(mask.all()) else mask[:, None, None, :]
+        key_mask = None if mask is None else mask[:, None, None, :]
         p = self.dropout if self.training else 0.0
         if self.score_name == "scaled_dot" and not need_weights and not (causal and key_mask is not None):
             ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=key_mask, dropout_p=p, is_causal=causal)
@@ -185,8 +185,10 @@ class MultiHeadSelfAttention(_MultiHeadBase):
 
     With ``score="scaled_dot"`` it runs on
     :func:`torch.nn.functional.scaled_dot_product_attention` (fused kernels);
-    the key-padding mask is passed as a broadcast ``(B, 1, 1, T)`` view, and
-    as ``None`` when no sequence in the batch is padded. Other scores are
+    the key-padding mask is passed as a broadcast ``(B, 1, 1, T)`` view (no
+    ``T × T`` mask is built). Pass ``mask=None`` when no sequence in the batch
+    is padded, as :class:`~skattention.modules.Backbone` does, so that the
+    unmasked flash kernels can run. Other scores are
     computed explicitly per head (``additive`` costs ``O(T^2 d)`` memory).
 
     Parameters

@@ -321,6 +321,28 @@ def test_gpu_matches_cpu():
         np.testing.assert_allclose(u, v, atol=1e-4)
 
 
+@pytest.mark.gpu
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("precision", ["32", "bf16", "16"])
+def test_gpu_paths_agree_with_cpu_on_fresh_inputs(kind, precision):
+    model, _ = _fitted(kind, device="cuda", precision=precision)
+    rng = np.random.RandomState(7)
+    if kind in ("token_clf", "seq_clf"):
+        words = ["the", "cat", "sat", "zebra", "on", "mat", "qq"]
+        fresh = [list(rng.choice(words, rng.randint(1, 30))) for _ in range(25)]
+    else:
+        fresh = [rng.randn(rng.randint(1, 30), 3).astype(np.float32) for _ in range(25)]
+    predict = model.predict_proba if hasattr(model, "predict_proba") else model.predict
+    on_gpu = predict(fresh)
+    model.net_.module_.to("cpu")
+    model.net_.device = "cpu"
+    on_cpu = predict(fresh)
+    tol = 1e-4 if precision == "32" else 0.05
+    for u, v in zip(on_gpu, on_cpu):
+        np.testing.assert_allclose(u, v, atol=tol, rtol=tol)
+
+
 def test_pandas_long_format_and_padded_inputs_through_helpers():
     from skattention.datasets import from_long_format, from_padded
 

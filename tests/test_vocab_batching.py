@@ -105,6 +105,25 @@ def test_bucket_sampler_low_padding_and_shuffles_between_epochs():
     assert [b.tolist() for b in again] == [b.tolist() for b in epoch1]
 
 
+def test_bucket_sampler_tiebreak_cuts_target_padding():
+    rng = np.random.RandomState(0)
+    src = rng.randint(3, 12, size=3000)
+    tgt = src + rng.randint(-2, 4, size=3000)  # correlated, like letters and phonemes
+    plain = BucketBatchSampler(src, 32, seed=0).batches()
+    both = BucketBatchSampler(src, 32, seed=0, tiebreak=tgt).batches()
+    assert padding_ratio(src, both) == padding_ratio(src, plain)  # sources as tight as before
+    assert padding_ratio(tgt, both) < padding_ratio(tgt, plain) - 0.1
+
+
+def test_make_loader_pool_factor_one_gives_random_batches():
+    lengths = np.random.RandomState(0).randint(1, 60, size=2000)
+    items = [{"tokens": np.ones(n, np.int64)} for n in lengths]
+    ds = EncodedDataset(items, lengths, [np.zeros(n, np.int64) for n in lengths])
+    bucketed = make_loader(ds, 32, shuffle=True, seed=0).batch_sampler.batches()
+    random = make_loader(ds, 32, shuffle=True, seed=0, pool_factor=1).batch_sampler.batches()
+    assert padding_ratio(lengths, bucketed) < 1.10 < 1.5 < padding_ratio(lengths, random)
+
+
 def test_bucket_sampler_without_shuffle_sorts_by_length():
     lengths = np.array([3, 9, 1, 5])
     batches = BucketBatchSampler(lengths, 2, shuffle=False).batches()

@@ -46,11 +46,13 @@ def resolve_device(device) -> str | torch.device:
     return device
 
 
-def _to_device(x, device, non_blocking: bool):
+def to_device(x, device, non_blocking: bool = False):
+    """Move a batch to ``device``; ``lengths`` stay on the host, where the
+    modules read them without a device synchronisation."""
     if isinstance(x, torch.Tensor):
         return x.to(device, non_blocking=non_blocking)
     if isinstance(x, dict):
-        return {k: _to_device(v, device, non_blocking) for k, v in x.items()}
+        return {k: v if k == "lengths" else to_device(v, device, non_blocking) for k, v in x.items()}
     return x
 
 
@@ -109,13 +111,13 @@ class _Net(NeuralNet):
         return torch.autocast(torch.device(self.device).type, dtype=dtype)
 
     def infer(self, x, **fit_params):
-        x = _to_device(x, self.device, self._cuda)
+        x = to_device(x, self.device, self._cuda)
         with self.autocast():
             return self.module_(**x, **fit_params)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_pred = y_pred.float() if torch.is_floating_point(y_pred) else y_pred
-        return self.criterion_(y_pred, _to_device(y_true, self.device, self._cuda))
+        return self.criterion_(y_pred, to_device(y_true, self.device, self._cuda))
 
     def train_step_single(self, batch, **fit_params):
         self._set_training(True)
@@ -521,19 +523,25 @@ class BaseSequenceEstimator(BaseEstimator):
 
         return len(seqs), batches()
 
-    def _forward(self, X, *, attention: bool = False) -> list[np.ndarray]:
-        """Run the module over ``X``; one array per sequence."""
+    def _forward(self, X, *, attention: bool = False, transform=None) -> list[np.ndarray]:
+        """Run the module over ``X``; one array per sequence. ``transform``
+        (default :meth:`_output_transform`) maps each batch's output tensor
+        before it leaves the device (``argmax`` for labels, say)."""
         n, batches = self._predict_batches(X)
         axes = self.net_.module_.attention_axes if attention else (1,) if self._token_level else ()
+        labels = transform is not None
+        transform = transform or self._output_transform
         results: list = [None] * n
         for positions, lengths, Xb in batches:
             out = self.net_.infer(Xb, return_attention=attention)
-            out = out[1] if attention else self._output_transform(out)
-            out = out.float().cpu().numpy()
+            out = out[1] if attention else transform(out)
+            out = (out.float() if torch.is_floating_point(out) else out).cpu().numpy()
             for i, piece in zip(positions, unpad(out, lengths, axes) if axes else list(out)):
                 results[i] = piece
         if any(r is None for r in results):
             template = self._empty_output(attention)
+            if labels and not attention:
+                template = np.zeros(template.shape[:-1], dtype=np.int64)
             results = [template if r is None else r for r in results]
         return results
 

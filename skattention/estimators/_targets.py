@@ -46,6 +46,11 @@ class ClassifierTargets:
     def _output_transform(self, out):
         return class_probabilities(out)
 
+    def _predicted_classes(self, X) -> list[np.ndarray]:
+        """Class indices per sequence: the argmax runs on the logits, on the
+        device, so no probabilities are computed or copied."""
+        return self._forward(X, transform=lambda logits: logits.argmax(-1))
+
 
 class RegressorTargets:
     """Targets standardised for training, predictions in the original units."""

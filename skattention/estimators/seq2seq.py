@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from skorch.utils import to_tensor
 
 from .._sequences import TOKENS, Sequences, check_sequences
 from .._vocab import Vocabulary
@@ -12,7 +11,7 @@ from ..attention import SCORES
 from ..metrics import exact_match_score
 from ..modules import TokenCrossEntropyLoss
 from ..modules.seq2seq import BOS_ID, DECODERS, EOS_ID, UNK_ID, Seq2SeqModel
-from ._base import BaseSequenceEstimator, _is_float_in, _is_int
+from ._base import BaseSequenceEstimator, _is_float_in, _is_int, to_device
 
 TARGET_SPECIALS = ("<pad>", "<unk>", "<s>", "</s>")
 
@@ -191,7 +190,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         for positions, lengths, Xb in batches:
             max_len = self.max_output_length or 2 * int(lengths.max()) + 10
             with self.net_.autocast():
-                decoded = self.net_.module_.generate(**to_tensor(Xb, device=self.net_.device), max_length=max_len,
+                decoded = self.net_.module_.generate(**to_device(Xb, self.net_.device), max_length=max_len,
                                                      beam_size=self.beam_size, length_penalty=self.length_penalty)
             for i, length, (ids, align) in zip(positions, lengths, decoded):
                 # the alignment drops the batch's source padding

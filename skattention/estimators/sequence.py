@@ -119,8 +119,8 @@ class AttentionSequenceClassifier(ClassifierMixin, ClassifierTargets, _SequenceE
 
     def predict(self, X) -> np.ndarray:
         """One label per sequence."""
-        proba = self.predict_proba(X)
-        return self.classes_[proba.argmax(axis=1)]
+        indices = np.asarray(self._predicted_classes(X), dtype=np.int64)
+        return self.classes_[indices]
 
 
 class AttentionSequenceRegressor(RegressorMixin, RegressorTargets, _SequenceEstimator):

@@ -116,8 +116,9 @@ class AttentionTokenClassifier(ClassifierTargets, _TokenEstimator):
         """Per sequence a ``(length, n_classes)`` array whose rows sum to 1."""
         return self._forward(X)
 
-    def _predict_from_outputs(self, probas):
-        return [self.classes_[p.argmax(axis=1)] for p in probas]
+    def predict(self, X) -> list[np.ndarray]:
+        """One label array per sequence (empty sequences give empty arrays)."""
+        return [self.classes_[i] for i in self._predicted_classes(X)]
 
     def score(self, X, y) -> float:
         """Token accuracy over all elements of all sequences."""

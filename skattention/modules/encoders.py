@@ -1,6 +1,7 @@
 """Sequence encoders sharing one interface:
 ``forward(x, lengths, mask, need_weights) -> (hidden (B, T, D), weights or None)``,
-where ``weights`` is the last self-attention layer's ``(B, H, T, T)``."""
+where ``weights`` is the last self-attention layer's ``(B, H, T, T)`` and
+``mask`` is None when no sequence in the batch is padded."""
 
 from __future__ import annotations
 
@@ -71,7 +72,8 @@ class BiRNNEncoder(nn.Module):
             ahead, _ = fwd(x)
             back, _ = bwd(reverse_padded(x, lengths))
             x = torch.cat([ahead, reverse_padded(back, lengths)], dim=-1)
-        return self.drop(x) * mask.unsqueeze(-1).to(x.dtype), None
+        x = self.drop(x)
+        return (x if mask is None else x * mask.unsqueeze(-1).to(x.dtype)), None
 
 
 class HybridEncoder(nn.Module):

@@ -62,8 +62,13 @@ class Backbone(nn.Module):
         if self.cls is not None:
             x = torch.cat([self.cls.expand(x.shape[0], -1, -1).to(x.dtype), x], dim=1)
             lengths = lengths + 1
+        # lengths may stay on the host (estimators keep them there): then this
+        # check costs no device synchronisation
+        padded = bool((lengths < x.shape[1]).any())
+        lengths = lengths.to(x.device, non_blocking=True)
         mask = lengths_to_mask(lengths, x.shape[1])
-        h, weights = self.encoder(x, lengths, mask, need_weights)
+        # no mask at all when nothing is padded: the fused attention kernels run unmasked
+        h, weights = self.encoder(x, lengths, mask if padded else None, need_weights)
         return h, mask, weights
 
 

@@ -39,7 +39,7 @@ def _summary(memory: torch.Tensor, mask: torch.Tensor, lengths: torch.Tensor, bi
     at the last element, backward at the first), or the masked mean."""
     if bidirectional:
         half = memory.shape[-1] // 2
-        last = memory[torch.arange(memory.shape[0], device=memory.device), lengths - 1, :half]
+        last = memory[torch.arange(memory.shape[0], device=memory.device), lengths.to(memory.device) - 1, :half]
         return torch.cat([last, memory[:, 0, half:]], dim=-1)
     m = mask.unsqueeze(-1).to(memory.dtype)
     return (memory * m).sum(1) / m.sum(1).clamp_min(1)
