@@ -57,12 +57,27 @@ def _command() -> str:
     return " ".join(["python", str(script), *sys.argv[1:]])
 
 
+def _commit() -> str | None:
+    """The checked-out commit (with ``+dirty`` for uncommitted changes), if git can tell."""
+    import subprocess
+
+    root = Path(__file__).resolve().parents[1]
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True,
+                              text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return None
+    return head + ("+dirty" if dirty else "")
+
+
 def write_results(task: str, payload: dict, table: str, *, quick: bool) -> Path:
     """Write ``results/<task>[_quick].json`` and ``.md``; quick runs never
     overwrite the committed full results."""
     RESULTS.mkdir(exist_ok=True)
     stem = f"{task}_quick" if quick else task
-    payload = {"task": task, "quick": quick, "command": _command(),
+    payload = {"task": task, "quick": quick, "command": _command(), "commit": _commit(),
                "machine": machine(), **payload}
     (RESULTS / f"{stem}.json").write_text(json.dumps(payload, indent=2, default=float) + "\n")
     md = f"# {task}{' (quick mode)' if quick else ''}\n\n{table}\n\nCommand: `{payload['command']}`\n\n" \

@@ -15,8 +15,13 @@ Training tokens/s is the median over the epochs of skorch's epoch durations
 (``train_split=None``, so no validation pass is counted); predict tokens/s
 the median of 3 ``predict`` calls on the EWT test split.
 
-    python benchmarks/throughput.py            # about 6 minutes on 2 cores
+    python benchmarks/throughput.py            # about 8 minutes on 2 cores
     python benchmarks/throughput.py --quick
+    python benchmarks/throughput.py --profile  # torch.profiler table of the default tagger's predict
+
+``--profile`` writes ``results/predict_profile.txt``: where the time of
+``predict`` on the EWT test split goes, operator by operator, plus the share
+spent in Python outside the module.
 """
 
 from __future__ import annotations
@@ -73,6 +78,26 @@ def worker(encoder: str, quick: bool) -> dict:
            "predict_tokens_per_s_bf16": _predict_rate(model, X_test, precision="bf16"),
            "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}
     return row
+
+
+def profile_predict() -> str:
+    from torch.profiler import ProfilerActivity, profile
+
+    X, y = load_ud_english_ewt("train")
+    X_test, _ = load_ud_english_ewt("test")
+    model = AttentionTokenClassifier(max_epochs=1, train_split=None, random_state=0).fit(X[:2000], y[:2000])
+    model.predict(X_test)  # warm
+    start = time.perf_counter()
+    with profile(activities=[ProfilerActivity.CPU]) as prof:
+        model.predict(X_test)
+    total = time.perf_counter() - start
+    ops = prof.key_averages()
+    table = ops.table(sort_by="self_cpu_time_total", row_limit=20)
+    ops_seconds = sum(e.self_cpu_time_total for e in ops) / 1e6
+    head = (f"predict on the EWT test split ({_tokens(X_test):,} tokens), default tagger, profiled: "
+            f"{total:.3f} s wall, {ops_seconds:.3f} s in torch operators, the rest "
+            f"({total - ops_seconds:.3f} s) in Python: validation, encoding, batching, decoding.\n\n")
+    return head + table
 
 
 def padding(quick: bool) -> list[dict]:
@@ -132,7 +157,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--worker", choices=ENCODERS, help=argparse.SUPPRESS)
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
+    if args.profile:
+        from _common import RESULTS
+
+        text = profile_predict()
+        print(text)
+        (RESULTS / "predict_profile.txt").write_text(text + "\n")
+        return
     if args.worker:
         print(json.dumps(worker(args.worker, args.quick)))
         return

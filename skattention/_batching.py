@@ -80,11 +80,14 @@ def unique_words(chars: list[np.ndarray], tokens: list[np.ndarray] | None = None
     """
     width = max(c.shape[1] for c in chars)
     sizes = [len(c) for c in chars]
-    rows = np.zeros((sum(sizes) + 1, width), dtype=chars[0].dtype)
-    start = 1
-    for c in chars:
-        rows[start : start + len(c), : c.shape[1]] = c
-        start += len(c)
+    if all(c.shape[1] == width for c in chars):
+        rows = np.concatenate([np.zeros((1, width), dtype=chars[0].dtype), *chars])
+    else:
+        rows = np.zeros((sum(sizes) + 1, width), dtype=chars[0].dtype)
+        start = 1
+        for c in chars:
+            rows[start : start + len(c), : c.shape[1]] = c
+            start += len(c)
     if tokens is None:
         table, inverse = np.unique(rows, axis=0, return_inverse=True)  # the all-zero row sorts first
     else:
@@ -93,6 +96,8 @@ def unique_words(chars: list[np.ndarray], tokens: list[np.ndarray] | None = None
         keys[0] = -1 - len(ids)  # the padding row sorts first
         _, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
         table = rows[first]
+    used = np.flatnonzero(table.any(axis=0))  # drop the columns no word of the batch reaches
+    table = table[:, : used[-1] + 1 if len(used) else 1]
     inverse = inverse.reshape(-1)
     return table, np.split(inverse[1:], np.cumsum(sizes)[:-1])
 
@@ -148,25 +153,39 @@ class BucketBatchSampler(Sampler):
     tiebreak : array of int, optional
         A second length to sort by among equal ``lengths`` (target lengths for
         sequence-to-sequence data, so that targets are padded little too).
+    max_tokens : int, optional
+        Without ``shuffle``: fill each batch up to this many padded elements
+        instead of ``batch_size`` sequences (at least one sequence per batch),
+        so short sequences travel in large batches and long ones in small.
     """
 
     def __init__(self, lengths, batch_size: int, shuffle: bool = True, seed=None, pool_factor: int = 50,
-                 tiebreak=None):
+                 tiebreak=None, max_tokens: int | None = None):
         self.lengths = np.asarray(lengths, dtype=np.int64)
         self.batch_size = int(batch_size)
         self.shuffle = shuffle
         self.pool_factor = pool_factor
         self.tiebreak = np.zeros_like(self.lengths) if tiebreak is None else np.asarray(tiebreak)
+        self.max_tokens = max_tokens
         self.rng = np.random.default_rng(seed)
 
     def __len__(self) -> int:
+        if not self.shuffle and self.max_tokens is not None:
+            return len(self.batches())
         return math.ceil(len(self.lengths) / self.batch_size)
 
     def batches(self) -> list[np.ndarray]:
         n, bs = len(self.lengths), self.batch_size
         if not self.shuffle:
             order = np.argsort(-self.lengths, kind="stable")
-            return [order[i : i + bs] for i in range(0, n, bs)]
+            if self.max_tokens is None:
+                return [order[i : i + bs] for i in range(0, n, bs)]
+            batches, start = [], 0
+            while start < n:  # lengths decrease, so the first sequence sets the batch's width
+                size = max(1, self.max_tokens // max(int(self.lengths[order[start]]), 1))
+                batches.append(order[start : start + size])
+                start += size
+            return batches
         perm = self.rng.permutation(n)
         pool = bs * self.pool_factor
         batches = []

@@ -58,8 +58,9 @@ class Vocabulary:
 
 
 class CharVocabulary(Vocabulary):
-    """Character vocabulary over ``str(token)``, giving a ``(length, width)`` id
-    array per sequence so unseen tokens still get a representation."""
+    """Character vocabulary over ``str(token)``, giving a ``(length,
+    max_word_length)`` id array per sequence (zero-padded, longer words cut)
+    so unseen tokens still get a representation."""
 
     def __init__(self, max_word_length: int = 24):
         super().__init__(min_freq=1)
@@ -71,21 +72,19 @@ class CharVocabulary(Vocabulary):
         return self
 
     def _word(self, token) -> np.ndarray:
-        ids = self._cache.get(token)
-        if ids is None:
+        row = self._cache.get(token)
+        if row is None:
             text = str(token)[: self.max_word_length] or " "
-            ids = super().encode(text)
+            row = np.zeros(self.max_word_length, dtype=np.int64)
+            row[: len(text)] = super().encode(text)
             if len(self._cache) < 1_000_000:
-                self._cache[token] = ids
-        return ids
+                self._cache[token] = row
+        return row
 
-    def encode(self, tokens) -> np.ndarray:  # (length, width)
-        words = [self._word(t) for t in tokens]
-        width = max((len(w) for w in words), default=1)
-        out = np.zeros((len(words), width), dtype=np.int64)
-        for i, w in enumerate(words):
-            out[i, : len(w)] = w
-        return out
+    def encode(self, tokens) -> np.ndarray:  # (length, max_word_length)
+        if len(tokens) == 0:
+            return np.zeros((0, self.max_word_length), dtype=np.int64)
+        return np.stack([self._word(t) for t in tokens])
 
     def __getstate__(self):
         state = self.__dict__.copy()

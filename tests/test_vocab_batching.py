@@ -28,8 +28,11 @@ def test_input_encoder_tokens_gives_chars_for_unseen_words():
     enc = InputEncoder().fit(check_sequences([["cat", "sat"]]))
     (item,) = enc.transform(check_sequences([["cats"]]))
     assert item["tokens"].tolist() == [UNK_ID]
-    assert item["chars"].shape == (1, 4)
-    assert (item["chars"] != PAD_ID).all()  # c, a, t, s are all known characters
+    assert item["chars"].shape == (1, 24)  # max_word_length, zero-padded
+    assert (item["chars"][0, :4] != PAD_ID).all()  # c, a, t, s are all known characters
+    assert (item["chars"][0, 4:] == PAD_ID).all()
+    long = enc.transform(check_sequences([["c" * 40]]))[0]["chars"]
+    assert long.shape == (1, 24) and (long != PAD_ID).all()  # cut at max_word_length
     assert enc.module_kwargs()["n_tokens"] == 4
 
 
@@ -139,3 +142,13 @@ def test_loader_over_subset_and_unpad():
     assert torch.isnan(y[1, 3]).all()
     parts = unpad(X["features"].numpy(), X["lengths"].numpy())
     assert [p.shape for p in parts] == [(4, 1), (3, 1)]
+
+
+def test_prediction_batches_fill_a_token_budget():
+    lengths = np.array([100, 3, 3, 50, 3, 3, 3, 49])
+    sampler = BucketBatchSampler(lengths, 2, shuffle=False, max_tokens=100)
+    batches = sampler.batches()
+    assert [b.tolist() for b in batches] == [[0], [3, 7], [1, 2, 4, 5, 6]]
+    assert len(sampler) == 3
+    # a sequence longer than the budget still gets a batch of its own
+    assert [b.tolist() for b in BucketBatchSampler([300, 2], 2, shuffle=False, max_tokens=100).batches()] == [[0], [1]]

@@ -29,6 +29,9 @@ SKORCH_PREFIXES = ("module", "criterion", "optimizer", "iterator_train", "iterat
                    "compile")
 MIN_SEQUENCES_FOR_VALIDATION = 10
 GRADIENT_CLIP_NORM = 1.0
+# prediction batches hold up to batch_size * this many padded elements: short
+# sequences travel in large batches, long ones in small
+PREDICT_ELEMENTS_PER_SEQUENCE = 64
 LR_PATIENCE = 2  # epochs without improvement before the learning rate halves
 FUSED_OPTIMIZERS = (torch.optim.AdamW, torch.optim.Adam)
 PRECISIONS = {"32": None, "bf16": torch.bfloat16, "16": torch.float16}
@@ -497,27 +500,36 @@ class BaseSequenceEstimator(BaseEstimator):
     # ------------------------------------------------------------- inference
     def _predict_batches(self, X):
         """Validate ``X`` once; return its size and an iterator over
-        ``(positions in X, lengths, padded batch)`` in length order, run with
-        the module in eval mode and without gradients. Empty sequences are
-        left out (their positions never appear)."""
+        ``(positions in X, lengths, padded batch)`` in decreasing length, run
+        with the module in eval mode and without gradients. Empty sequences
+        are left out (their positions never appear).
+
+        Batches hold up to ``batch_size * PREDICT_ELEMENTS_PER_SEQUENCE``
+        padded elements."""
         self._check_fitted()
         seqs = self._check_X(X, fitted=True)
         keep = np.flatnonzero(seqs.lengths > 0)
         kept = seqs.subset(keep)
-        items = self._input_items(kept)
-        sampler = BucketBatchSampler(kept.lengths, self.batch_size if self.batch_size > 0 else max(len(kept), 1),
-                                     shuffle=False)
+        batch_size = self.batch_size if self.batch_size > 0 else max(len(kept), 1)
+        max_tokens = None if self.batch_size <= 0 else batch_size * PREDICT_ELEMENTS_PER_SEQUENCE
+        sampler = BucketBatchSampler(kept.lengths, batch_size, shuffle=False, max_tokens=max_tokens)
+        pin = self.net_._cuda
+        collate = Collate()
+
+        def prepare():
+            for batch in sampler.batches():
+                Xb, _ = collate([(item, None) for item in self._input_items(kept.subset(batch))])
+                if pin:  # page-locked, so that the copy to the GPU runs asynchronously
+                    Xb = {k: v if k == "lengths" else v.pin_memory() for k, v in Xb.items()}
+                yield keep[batch], kept.lengths[batch], Xb
 
         def batches():
-            collate = Collate()
             module = self.net_.module_
             was_training = module.training
             module.eval()
             try:
                 with torch.inference_mode():
-                    for batch in sampler.batches():
-                        Xb, _ = collate([(items[i], None) for i in batch])
-                        yield keep[batch], kept.lengths[batch], Xb
+                    yield from prepare()
             finally:
                 module.train(was_training)
 
