@@ -142,7 +142,12 @@ def test_birnn_encoder_equals_a_packed_bidirectional_lstm():
 
     torch.manual_seed(0)
     enc = BiRNNEncoder(16, n_layers=2, dropout=0.0).eval()
+    torch.manual_seed(0)
     ref = torch.nn.LSTM(16, 8, 2, batch_first=True, bidirectional=True)
+    # the same seed gives the same initial weights as nn.LSTM
+    for layer in range(2):
+        torch.testing.assert_close(enc.forward_rnns[layer].weight_hh_l0, getattr(ref, f"weight_hh_l{layer}"))
+        torch.testing.assert_close(enc.backward_rnns[layer].bias_ih_l0, getattr(ref, f"bias_ih_l{layer}_reverse"))
     with torch.no_grad():
         for layer in range(2):
             for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh"):

@@ -61,8 +61,10 @@ class BiRNNEncoder(nn.Module):
         if d_model % 2:
             raise ValueError(f"A bidirectional RNN needs an even d_model, got {d_model}.")
         rnn = {"lstm": nn.LSTM, "gru": nn.GRU}[cell]
-        self.forward_rnns = nn.ModuleList(rnn(d_model, d_model // 2, batch_first=True) for _ in range(n_layers))
-        self.backward_rnns = nn.ModuleList(rnn(d_model, d_model // 2, batch_first=True) for _ in range(n_layers))
+        self.forward_rnns, self.backward_rnns = nn.ModuleList(), nn.ModuleList()
+        for _ in range(n_layers):  # this order draws the same initial weights as nn.LSTM(bidirectional=True)
+            self.forward_rnns.append(rnn(d_model, d_model // 2, batch_first=True))
+            self.backward_rnns.append(rnn(d_model, d_model // 2, batch_first=True))
         self.drop = nn.Dropout(dropout)
 
     def forward(self, x, lengths, mask, need_weights: bool = False):
