@@ -405,6 +405,8 @@ def test_compile_gives_the_same_predictions(tagging_data):
     compiled = model.net_.module_
     assert isinstance(compiled, torch._dynamo.eval_frame.OptimizedModule)
     fast = model.predict_proba(X)
+    for a, b in zip(fast, pickle.loads(pickle.dumps(model)).predict_proba(X)):
+        np.testing.assert_allclose(a, b, atol=1e-5)  # a compiled model pickles
     model.net_.module_ = compiled._orig_mod
     for a, b in zip(fast, model.predict_proba(X)):
         np.testing.assert_allclose(a, b, atol=1e-5)

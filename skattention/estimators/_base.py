@@ -108,7 +108,7 @@ class _Net(NeuralNet):
 
     def autocast(self):
         """The autocast context of ``precision`` (a no-op for ``'32'``)."""
-        dtype = PRECISIONS[self.precision]
+        dtype = PRECISIONS[getattr(self, "precision", "32")]  # nets pickled before precision existed
         if dtype is None:
             return contextlib.nullcontext()
         return torch.autocast(torch.device(self.device).type, dtype=dtype)
@@ -127,11 +127,12 @@ class _Net(NeuralNet):
         Xi, yi = unpack_data(batch)
         y_pred = self.infer(Xi, **fit_params)
         loss = self.get_loss(y_pred, yi, X=Xi, training=True)
-        (loss if self.grad_scaler_ is None else self.grad_scaler_.scale(loss)).backward()
+        scaler = getattr(self, "grad_scaler_", None)
+        (loss if scaler is None else scaler.scale(loss)).backward()
         return {"loss": loss, "y_pred": y_pred}
 
     def train_step(self, batch, **fit_params):
-        scaler = self.grad_scaler_
+        scaler = getattr(self, "grad_scaler_", None)
         if scaler is None:
             return super().train_step(batch, **fit_params)
         self._zero_grad_optimizer()
@@ -516,9 +517,11 @@ class BaseSequenceEstimator(BaseEstimator):
         pin = self.net_._cuda
         collate = Collate()
 
+        items = self._input_items(kept)  # all at once: a tight loop, not interleaved with the model
+
         def prepare():
             for batch in sampler.batches():
-                Xb, _ = collate([(item, None) for item in self._input_items(kept.subset(batch))])
+                Xb, _ = collate([(items[i], None) for i in batch])
                 if pin:  # page-locked, so that the copy to the GPU runs asynchronously
                     Xb = {k: v if k == "lengths" else v.pin_memory() for k, v in Xb.items()}
                 yield keep[batch], kept.lengths[batch], Xb

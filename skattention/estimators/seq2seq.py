@@ -46,7 +46,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         Longest output; None allows ``2 * source length + 10`` per batch.
     length_penalty : float, default=1.0
         Beam hypotheses are ranked by ``log p / length ** length_penalty``.
-    max_epochs, batch_size, lr, optimizer, train_split, patience, callbacks, warm_start, device, random_state, verbose, **kwargs
+    max_epochs, batch_size, lr, optimizer, train_split, patience, callbacks, warm_start, device, precision, compile, random_state, verbose, **kwargs
         As for :class:`~skattention.AttentionTokenClassifier`; early stopping
         watches the teacher-forced validation token accuracy.
 

@@ -45,14 +45,22 @@ _PARAMS_DOC = """
         Whether ``fit`` continues from the previous fit.
     device : str or torch.device, default="auto"
         ``"auto"`` picks CUDA when it is available.
+    precision : {"32", "bf16", "16"}, default="32"
+        Training and prediction under :func:`torch.autocast` in bfloat16 or
+        float16 (``"16"`` adds a gradient scaler); ``"32"`` is full precision.
+    compile : bool, default=False
+        Run the module through :func:`torch.compile` (``dynamic=True``; more
+        options as ``compile__*``).
     random_state : int, RandomState or None, default=None
         Seeds initialisation, dropout, the validation split and batch order.
     verbose : int, default=0
         1 shows a progress bar and the epoch table.
     **kwargs
         skorch parameters with a prefix: ``module__*``, ``optimizer__*``,
-        ``criterion__*``, ``iterator_train__*``, ``iterator_valid__*``,
-        ``callbacks__*``.
+        ``criterion__*``, ``iterator_train__*`` (e.g.
+        ``iterator_train__pool_factor=1`` for random instead of
+        length-bucketed batches), ``iterator_valid__*``, ``callbacks__*``,
+        ``compile__*``.
 """
 
 _ATTRIBUTES_DOC = """

@@ -64,7 +64,8 @@ class Backbone(nn.Module):
             lengths = lengths + 1
         # lengths may stay on the host (estimators keep them there): then this
         # check costs no device synchronisation
-        padded = bool((lengths < x.shape[1]).any())
+        # (under torch.compile the mask is always kept: a data-dependent branch would break the graph)
+        padded = torch.compiler.is_compiling() or bool((lengths < x.shape[1]).any())
         lengths = lengths.to(x.device, non_blocking=True)
         mask = lengths_to_mask(lengths, x.shape[1])
         # no mask at all when nothing is padded: the fused attention kernels run unmasked
