@@ -28,7 +28,9 @@ _PARAMS_DOC = """
     dropout : float, default=0.1
     max_epochs : int, default=30
     batch_size : int, default=32
-        Sequences per batch; batches group sequences of similar length.
+        Sequences per training batch; batches group sequences of similar
+        length. Prediction batches hold up to ``batch_size * 64`` padded
+        elements.
     lr : float, default=2e-3
         Learning rate of ``optimizer``.
     optimizer : torch optimizer class, default=torch.optim.AdamW
