@@ -159,3 +159,23 @@ def test_birnn_encoder_equals_a_packed_bidirectional_lstm():
     got, _ = enc(x, lengths, lengths_to_mask(lengths, 7))
     torch.testing.assert_close(got, expected)
     assert torch.equal(reverse_padded(reverse_padded(x, lengths), lengths), x)
+
+
+def test_self_attention_uses_fused_sdpa_with_no_quadratic_mask(monkeypatch):
+    import torch.nn.functional as F
+
+    import skattention.attention as attention_module
+
+    seen, sdpa = [], F.scaled_dot_product_attention
+
+    def spy(q, k, v, attn_mask=None, **kwargs):
+        seen.append(None if attn_mask is None else tuple(attn_mask.shape))
+        return sdpa(q, k, v, attn_mask=attn_mask, **kwargs)
+
+    monkeypatch.setattr(attention_module.F, "scaled_dot_product_attention", spy)
+    model = TokenModel(3, n_tokens=10, d_model=16, n_heads=2, n_layers=2, encoder="transformer").eval()
+    tokens = torch.randint(2, 10, (2, 6))
+    with torch.no_grad():
+        model(torch.tensor([6, 6]), tokens)  # nothing padded: no mask at all
+        model(torch.tensor([6, 3]), tokens)  # padded: a broadcast key mask, never (T, T)
+    assert seen == [None, None, (2, 1, 1, 6), (2, 1, 1, 6)]
