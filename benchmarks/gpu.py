@@ -50,12 +50,15 @@ def tagger_throughput(quick: bool) -> list[dict]:
     n_tokens = sum(len(x) for x in X)
     rows = []
     for precision in ("32", "bf16"):
-        model = AttentionTokenClassifier(batch_size=256, max_epochs=2 if quick else 4, train_split=None,
-                                         patience=None, precision=precision, device=_device(),
-                                         random_state=0).fit(X, y)
-        durations = list(model.history_["dur"])[1:]  # the first epoch pays for warm-up
-        row = {"model": f"default tagger, batch 256, precision={precision!r}",
-               "train_tokens_per_s": n_tokens / statistics.median(durations)}
+        row = {"model": f"default tagger, batch 256, precision={precision!r}"}
+        try:
+            model = AttentionTokenClassifier(batch_size=256, max_epochs=2 if quick else 4, train_split=None,
+                                             patience=None, precision=precision, device=_device(),
+                                             random_state=0).fit(X, y)
+            durations = list(model.history_["dur"])[1:]  # the first epoch pays for warm-up
+            row["train_tokens_per_s"] = n_tokens / statistics.median(durations)
+        except RuntimeError as exc:  # recorded, so that one failing kernel does not hide the other rows
+            row["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
         print(row, flush=True)
         rows.append(row)
     return rows
@@ -88,9 +91,9 @@ def long_sequences(quick: bool) -> list[dict]:
                 if torch.cuda.is_available():
                     row["peak_gpu_memory_gb"] = torch.cuda.max_memory_allocated() / 2**30
                 row["fits"] = True
-            except torch.OutOfMemoryError as exc:
+            except RuntimeError as exc:  # out of memory (torch.OutOfMemoryError) or a missing kernel
                 row["fits"] = False
-                row["error"] = str(exc).splitlines()[0]
+                row["error"] = f"{type(exc).__name__}: {str(exc).splitlines()[0]}"
             print(row, flush=True)
             rows.append(row)
     return rows
@@ -117,7 +120,9 @@ def agreement() -> dict:
 def table(rows: list[dict]) -> str:
     lines = ["| run | figure |", "|---|---|"]
     for r in rows:
-        if "train_tokens_per_s" in r:
+        if "error" in r and "length" not in r:
+            fig = f"failed: {r['error']}"
+        elif "train_tokens_per_s" in r:
             fig = f"{r['train_tokens_per_s']:,.0f} training tokens/s"
         elif "length" in r:
             fig = (f"{r['seconds_per_step'] * 1e3:.1f} ms/step, "

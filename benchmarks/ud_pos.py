@@ -13,6 +13,7 @@ tokenisation, no pretrained embeddings), in the same run:
 
     python benchmarks/ud_pos.py                # defaults vs CRF (about 10 minutes on 2 cores)
     python benchmarks/ud_pos.py --config       # also the documented configuration
+    python benchmarks/ud_pos.py --bf16         # also the defaults with precision="bf16"
     python benchmarks/ud_pos.py --quick        # 2,000 training sentences, 3 epochs
 
 Published anchors (UD English-EWT test UPOS): UDPipe 1 94.4 (trained from
@@ -75,6 +76,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--config", action="store_true", help="also train the documented configuration")
+    parser.add_argument("--bf16", action="store_true", help='also train the defaults with precision="bf16"')
     args = parser.parse_args()
 
     X_train, y_train = load_ud_english_ewt("train")
@@ -87,6 +89,9 @@ def main():
     score = dict(unit="tokens", score=flat_accuracy_score)
 
     rows = [evaluate("AttentionTokenClassifier (defaults)", AttentionTokenClassifier(**defaults), *data, **score)]
+    if args.bf16:
+        rows.append(evaluate('AttentionTokenClassifier (defaults, precision="bf16")',
+                             AttentionTokenClassifier(**defaults, precision="bf16"), *data, **score))
     if args.config:
         rows.append(evaluate("AttentionTokenClassifier (documented configuration)",
                              AttentionTokenClassifier(**config), *data, **score))
