@@ -152,3 +152,28 @@ def test_prediction_batches_fill_a_token_budget():
     assert len(sampler) == 3
     # a sequence longer than the budget still gets a batch of its own
     assert [b.tolist() for b in BucketBatchSampler([300, 2], 2, shuffle=False, max_tokens=100).batches()] == [[0], [1]]
+
+
+def test_char_cnn_gradients_are_bitwise_reproducible():
+    # repeated words scatter their gradients into shared table rows; that must not
+    # depend on thread timing (advanced indexing's backward does, on the CPU)
+    rng = np.random.RandomState(0)
+    chars = [rng.randint(1, 30, (40, 8)) for _ in range(64)]
+    ids = [rng.randint(2, 200, 40) for _ in range(64)]  # about 13 uses per word
+    for c, i in zip(chars, ids):
+        c[:] = np.random.RandomState(0).randint(1, 30, (2000, 8))[i]  # one spelling per id
+    table, index = unique_words(chars, ids)
+    table, index = torch.from_numpy(table), torch.from_numpy(pad_stack(index))
+    weights = torch.randn(64, 40, 64, generator=torch.Generator().manual_seed(0))
+    grads, threads = [], torch.get_num_threads()
+    torch.set_num_threads(2)  # the tests otherwise run on one thread, where any order is fixed
+    try:
+        for _ in range(5):
+            torch.manual_seed(0)
+            cnn = CharCNN(30, char_dim=16, channels=64)
+            (cnn(table, index) * weights).sum().backward()  # a different gradient at every position
+            grads.append([p.grad.clone() for p in cnn.parameters()])
+    finally:
+        torch.set_num_threads(threads)
+    for other in grads[1:]:
+        assert all(torch.equal(a, b) for a, b in zip(grads[0], other))

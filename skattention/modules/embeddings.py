@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 UNK_ID = 1
@@ -29,7 +30,9 @@ class CharCNN(nn.Module):
         words ``(U, W)`` with ``index`` ``(B, T)`` into its rows (what
         :class:`~skattention._batching.Collate` gives)."""
         if index is not None:
-            return self.encode_words(chars)[index]
+            # a lookup, not table[index]: the backward of advanced indexing accumulates
+            # repeated rows in a nondeterministic order on the CPU, embedding's does not
+            return F.embedding(index, self.encode_words(chars))
         B, T, W = chars.shape
         return self.encode_words(chars.reshape(B * T, W)).reshape(B, T, -1)
 
