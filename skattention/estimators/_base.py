@@ -159,13 +159,11 @@ class _Net(NeuralNet):
             self.notify("on_batch_end", batch=batch, training=training, **step)
             batch_count += 1
         # one synchronisation per epoch instead of one per batch
-        batches = self.history[-1]["batches"]
         key = prefix + "_loss"
-        losses = [b[key] for b in batches if key in b and isinstance(b[key], torch.Tensor)]
-        if losses:
-            values = torch.stack(losses).float().cpu().tolist()
-            for b, v in zip((b for b in batches if isinstance(b.get(key), torch.Tensor)), values):
-                b[key] = v
+        pending = [b for b in self.history[-1]["batches"] if isinstance(b.get(key), torch.Tensor)]
+        if pending:
+            for b, value in zip(pending, torch.stack([b[key] for b in pending]).float().cpu().tolist()):
+                b[key] = value
         self.history.record(prefix + "_batch_count", batch_count)
 
 
