@@ -80,14 +80,11 @@ def unique_words(chars: list[np.ndarray], tokens: list[np.ndarray] | None = None
     """
     width = max(c.shape[1] for c in chars)
     sizes = [len(c) for c in chars]
-    if all(c.shape[1] == width for c in chars):
-        rows = np.concatenate([np.zeros((1, width), dtype=chars[0].dtype), *chars])
-    else:
-        rows = np.zeros((sum(sizes) + 1, width), dtype=chars[0].dtype)
-        start = 1
-        for c in chars:
-            rows[start : start + len(c), : c.shape[1]] = c
-            start += len(c)
+    rows = np.zeros((sum(sizes) + 1, width), dtype=chars[0].dtype)
+    start = 1
+    for c in chars:
+        rows[start : start + len(c), : c.shape[1]] = c
+        start += len(c)
     if tokens is None:
         table, inverse = np.unique(rows, axis=0, return_inverse=True)  # the all-zero row sorts first
     else:

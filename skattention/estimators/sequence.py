@@ -73,7 +73,6 @@ class _SequenceEstimator(BaseSequenceEstimator):
         return check_sequence_targets(y, len(X), numeric=self._regression)
 
 
-
 class AttentionSequenceClassifier(ClassifierMixin, ClassifierTargets, _SequenceEstimator):
     __doc__ = (
         """Attention classifier: one class per sequence (sentiment, speaker ID).
