@@ -8,6 +8,7 @@ from collections import Counter
 
 import numpy as np
 
+from ._diagnostics import check_vocabulary
 from ._sequences import NUMERIC, Sequences
 
 PAD_ID = 0
@@ -42,6 +43,7 @@ class Vocabulary:
         kept.sort(key=lambda t: (-counts[t], str(t)))
         if self.max_size is not None:
             kept = kept[: self.max_size]
+        self.n_distinct_ = len(counts)
         self.itos_ = [*self.specials, *kept]
         self.stoi_ = {t: i for i, t in enumerate(self.itos_)}
         return self
@@ -115,6 +117,7 @@ class InputEncoder:
             self.scale_ = scale.astype(np.float32)
         else:
             self.vocab_ = Vocabulary(min_freq=self.min_freq).fit(X.data)
+            check_vocabulary(self.vocab_.n_distinct_, int(X.lengths.sum()), self.vocab_.itos_[2:])
             if self.char_features:
                 self.chars_ = CharVocabulary(self.max_word_length).fit(X.data)
         return self

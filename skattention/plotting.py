@@ -1,4 +1,6 @@
-"""Attention heatmaps, in the style of scikit-learn's ``Display`` objects.
+"""Attention heatmaps and learning curves, in the style of scikit-learn's
+``Display`` objects: ``from_estimator`` computes and draws, ``plot`` redraws,
+and the matplotlib objects are kept as attributes ending in ``_``.
 
 Needs matplotlib (``pip install skattention[plot]``).
 """
@@ -117,9 +119,157 @@ class AttentionDisplay:
         y_labels = None
         if hasattr(estimator, "target_vocab_"):  # seq2seq: rows are the predicted tokens
             y_labels = [str(t) for t in estimator.predict([sequence])[0]]
+        elif getattr(estimator, "pooling", None) == "cls":  # (n_heads, L): one row per head
+            y_labels = [f"head {h}" for h in range(len(weights))]
         return cls(weights, x_labels, y_labels).plot(**plot_kwargs)
 
 
 def plot_attention(estimator, sequence, **plot_kwargs):
-    """Shortcut for :meth:`AttentionDisplay.from_estimator`; returns the Axes."""
+    """Shortcut for :meth:`AttentionDisplay.from_estimator`; returns the Axes.
+
+    Examples
+    --------
+    >>> from skattention import AttentionSequenceClassifier
+    >>> from skattention.plotting import plot_attention
+    >>> X = [["good", "film"], ["bad", "film"]] * 5
+    >>> clf = AttentionSequenceClassifier(max_epochs=1, d_model=8, n_heads=2,
+    ...                                   random_state=0).fit(X, [1, 0] * 5)
+    >>> ax = plot_attention(clf, ["good", "film"])
+    >>> [t.get_text() for t in ax.get_xticklabels()]
+    ['good', 'film']
+    """
     return AttentionDisplay.from_estimator(estimator, sequence, **plot_kwargs).ax_
+
+
+class HistoryDisplay:
+    """Learning curves from a fitted estimator's ``history_``.
+
+    Parameters
+    ----------
+    history : pandas.DataFrame
+        One row per epoch, as :attr:`history_` gives it (an ``epoch`` column
+        and one column per recorded metric).
+    metrics : list of str, optional
+        Columns to draw. Default: the losses that were recorded
+        (``train_loss`` and, with a validation split, ``valid_loss``).
+    best_metric : str, optional
+        The metric whose best epoch is marked. Default: the first drawn
+        validation metric, else the first drawn metric.
+        :meth:`from_estimator` uses the metric that early stopping watched,
+        so the mark is the epoch whose weights the model kept.
+
+    Attributes
+    ----------
+    ax_, figure_ : matplotlib objects, after :meth:`plot`.
+    lines_ : dict
+        Metric name → its ``Line2D``.
+    best_epoch_ : int or None
+        The last epoch that skorch marked best (``<metric>_best``) for
+        ``best_metric``, else None.
+
+    Examples
+    --------
+    >>> from skattention import AttentionSequenceClassifier
+    >>> from skattention.plotting import HistoryDisplay
+    >>> X = [["good", "film"], ["bad", "film"]] * 10
+    >>> clf = AttentionSequenceClassifier(max_epochs=3, d_model=8, n_heads=2,
+    ...                                   random_state=0).fit(X, [1, 0] * 10)
+    >>> disp = HistoryDisplay.from_estimator(clf)
+    >>> sorted(disp.lines_)
+    ['train_loss', 'valid_loss']
+    """
+
+    def __init__(self, history, metrics=None, best_metric=None):
+        self.history = history
+        self.metrics = metrics
+        self.best_metric = best_metric
+
+    def _metrics(self) -> list[str]:
+        columns = list(self.history.columns)
+        if self.metrics is None:
+            found = [m for m in ("train_loss", "valid_loss") if m in columns]
+            if not found:
+                raise ValueError(f"The history has no losses to draw; its columns are {columns}.")
+            return found
+        metrics = [self.metrics] if isinstance(self.metrics, str) else list(self.metrics)
+        missing = [m for m in metrics if m not in columns]
+        if missing:
+            raise ValueError(f"The history has no column {missing[0]!r}; it has {columns}.")
+        return metrics
+
+    def _best(self, metrics: list[str]):
+        """(metric, epoch) of the best epoch, or (None, None)."""
+        candidates = [self.best_metric] if self.best_metric else (
+            [m for m in metrics if m.startswith("valid")] + metrics)
+        for m in candidates:
+            flags = self.history.get(f"{m}_best")
+            if flags is not None:
+                flags = flags.fillna(False).astype(bool).to_numpy()
+                if flags.any():
+                    epochs = self._epochs()
+                    return m, int(np.asarray(epochs)[np.flatnonzero(flags)[-1]])
+        return None, None
+
+    def _epochs(self):
+        if "epoch" in self.history:
+            return self.history["epoch"]
+        return np.arange(1, len(self.history) + 1)
+
+    def plot(self, *, ax=None, mark_best: bool = True, logy: bool = False) -> HistoryDisplay:
+        """Draw one line per metric against the epoch.
+
+        Parameters
+        ----------
+        ax : matplotlib Axes, optional
+        mark_best : bool
+            Draw a dotted vertical line at the best epoch of
+            ``best_metric``.
+        logy : bool
+            Logarithmic y axis.
+
+        Returns
+        -------
+        self
+        """
+        plt = _pyplot()
+        metrics = self._metrics()
+        if ax is None:
+            _, ax = plt.subplots(figsize=(5, 3.2))
+        epochs = self._epochs()
+        self.lines_ = {m: ax.plot(epochs, self.history[m], marker="o", markersize=3, label=m)[0]
+                       for m in metrics}
+        best_metric, self.best_epoch_ = self._best(metrics)
+        if mark_best and self.best_epoch_ is not None:
+            ax.axvline(self.best_epoch_, color="grey", linestyle=":",
+                       label=f"best {best_metric} (epoch {self.best_epoch_})")
+        if logy:
+            ax.set_yscale("log")
+        ax.set_xlabel("epoch")
+        ax.set_ylabel(metrics[0] if len(metrics) == 1 else "value")
+        ax.legend()
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(cls, estimator, metrics=None, **plot_kwargs) -> HistoryDisplay:
+        """Draw the learning curves of a fitted skattention estimator.
+
+        Parameters
+        ----------
+        estimator : fitted skattention estimator
+        metrics : list of str, optional
+            Columns of ``estimator.history_``; default its losses.
+        **plot_kwargs
+            Passed to :meth:`plot`.
+        """
+        stopper = dict(getattr(estimator.net_, "callbacks_", [])).get("early_stopping")
+        best_metric = getattr(stopper, "monitor", None)
+        history = estimator.history_
+        if f"{best_metric}_best" not in history:
+            best_metric = None
+        return cls(history, metrics, best_metric).plot(**plot_kwargs)
+
+
+def plot_history(estimator, metrics=None, **plot_kwargs):
+    """Shortcut for :meth:`HistoryDisplay.from_estimator`; returns the Axes."""
+    return HistoryDisplay.from_estimator(estimator, metrics, **plot_kwargs).ax_

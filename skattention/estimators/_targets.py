@@ -7,6 +7,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.preprocessing import LabelEncoder
 
+from .._diagnostics import check_classes, check_constant
 from .._vocab import TargetScaler
 from ..modules import MaskedMSELoss, class_probabilities
 
@@ -25,6 +26,11 @@ class ClassifierTargets:
         except TypeError:
             raise TypeError("y mixes label types that cannot be ordered (e.g. str and int).") from None
         self.classes_ = self._label_encoder.classes_
+        if classes is None:
+            regressor = type(self).__name__.replace("Classifier", "Regressor")
+            # scikit-learn already warns about nearly-distinct labels, one per sequence
+            check_classes(self.classes_, len(labels), type(self).__name__, regressor,
+                          distinct=self._token_level)
 
     def _encode_targets(self, y):
         known = set(self.classes_.tolist())
@@ -66,7 +72,9 @@ class RegressorTargets:
     def _fit_targets(self, y, classes=None):
         arrays = y if self._token_level else [y]
         self._single_output = all(a.ndim == 1 for a in arrays)
-        self.target_scaler_ = TargetScaler().fit(np.concatenate([a.reshape(len(a), -1) for a in arrays]))
+        stacked = np.concatenate([a.reshape(len(a), -1) for a in arrays])
+        check_constant(stacked)
+        self.target_scaler_ = TargetScaler().fit(stacked)
 
     def _encode_targets(self, y):
         if self._token_level:

@@ -40,8 +40,10 @@ _PARAMS_DOC = """
         validation (seeded by ``random_state``); any skorch ``train_split``
         callable works as in skorch; None trains on everything.
     patience : int or None, default=5
-        Early stopping on the validation loss; the best epoch's weights are
-        restored at the end. None disables it.
+        Epochs without improvement before training stops early: on the
+        validation token accuracy for the token classifier and seq2seq, on
+        the validation loss otherwise. The best epoch's weights are restored
+        at the end. None disables it.
     callbacks : list of skorch callbacks or (name, callback) tuples, optional
     warm_start : bool, default=False
         Whether ``fit`` continues from the previous fit.

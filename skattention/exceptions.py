@@ -1,0 +1,18 @@
+"""Warnings and errors specific to skattention."""
+
+from __future__ import annotations
+
+
+class DataWarning(UserWarning):
+    """Input that is valid but probably not what you meant.
+
+    Raised as a warning by ``fit`` for, among others, training labels that
+    are all the same, a classifier given what looks like a regression target,
+    or a token vocabulary almost as large as the data (numbers passed as
+    strings, say). Silence it with :func:`warnings.filterwarnings` once you
+    have checked that the data are right::
+
+        import warnings
+        from skattention.exceptions import DataWarning
+        warnings.filterwarnings("ignore", category=DataWarning)
+    """
