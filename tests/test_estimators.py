@@ -18,6 +18,7 @@ from skattention import (
 from skattention._batching import EncodedDataset
 from skattention._sequences import check_sequences
 from skattention.estimators._base import resolve_device
+from skattention.metrics import flat_f1_score
 
 
 def _numeric_token_targets(X):
@@ -410,3 +411,14 @@ def test_compile_gives_the_same_predictions(tagging_data):
     model.net_.module_ = compiled._orig_mod
     for a, b in zip(fast, model.predict_proba(X)):
         np.testing.assert_allclose(a, b, atol=1e-5)
+
+
+def test_token_classifier_with_integer_labels_predicts_and_scores_integers():
+    rng = np.random.RandomState(0)
+    X = [rng.randn(6, 2) for _ in range(20)]
+    y = [np.array([0, 1, 0, 0, 1, 0])] * 20
+    tagger = AttentionTokenClassifier(**TINY).fit(X, y)
+    assert tagger.classes_.dtype.kind == "i"
+    assert tagger.predict(X[:1])[0].dtype.kind == "i"
+    assert 0 <= tagger.score(X, y) <= 1
+    assert 0 <= flat_f1_score(y, tagger.predict(X), average="macro") <= 1

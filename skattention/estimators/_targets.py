@@ -26,6 +26,10 @@ class ClassifierTargets:
         except TypeError:
             raise TypeError("y mixes label types that cannot be ordered (e.g. str and int).") from None
         self.classes_ = self._label_encoder.classes_
+        if self._token_level:
+            native = np.asarray(self.classes_.tolist())
+            if native.dtype.kind in "iuf":  # numbers come back as numbers, which sklearn's metrics accept
+                self.classes_ = native
         if classes is None:
             regressor = type(self).__name__.replace("Classifier", "Regressor")
             # scikit-learn already warns about nearly-distinct labels, one per sequence
