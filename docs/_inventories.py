@@ -1,14 +1,17 @@
 """Offline intersphinx inventories for the projects these docs link to.
 
-Sphinx reads a version-1 inventory as ``name type location`` lines, appending
-``#name`` to the location. Every name listed here is imported before it is
-written, so a misspelt or removed object fails the docs build instead of
-leaving a dead link.
+Sphinx's inventory (version 2) is a header and zlib-compressed lines of
+``name domain:role priority location display-name``. Every Python name listed
+here is imported before it is written, so a misspelt or removed object fails
+the docs build instead of leaving a dead link. ``LABELS`` are the section
+labels that docstrings inherited from scikit-learn refer to.
 """
 
 from __future__ import annotations
 
 import importlib
+import types
+import zlib
 from pathlib import Path
 
 SKLEARN = [
@@ -36,6 +39,7 @@ TORCH = [
     "torch.optim.SGD", "torch.autocast", "torch.compile",
 ]
 PANDAS = ["pandas.DataFrame", "pandas.Series"]
+PYTHON = ["pickle", "warnings.filterwarnings", "warnings.warn"]
 MATPLOTLIB = ["matplotlib.axes.Axes", "matplotlib.figure.Figure"]
 
 PROJECTS = {
@@ -45,12 +49,25 @@ PROJECTS = {
     "torch": ("https://docs.pytorch.org/docs/stable/", TORCH, lambda page: f"generated/{page}.html"),
     "pandas": ("https://pandas.pydata.org/docs/", PANDAS, lambda page: f"reference/api/{page}.html"),
     "matplotlib": ("https://matplotlib.org/stable/", MATPLOTLIB, lambda page: f"api/_as_gen/{page}.html"),
+    "python": ("https://docs.python.org/3/", PYTHON, lambda page: f"library/{page.split('.')[0]}.html"),
+}
+# objects documented on a shared page rather than one of their own
+PAGES = {"torch.autocast": "amp.html"}
+# project → (label, page#anchor, title)
+LABELS = {
+    "sklearn": [
+        ("metadata_routing", "metadata_routing.html#metadata-routing", "Metadata Routing"),
+        ("accuracy_score", "modules/model_evaluation.html#accuracy-score", "Accuracy score"),
+        ("r2_score", "modules/model_evaluation.html#r2-score", "R² score"),
+    ],
 }
 
 
 def _resolve(name: str):
     """Import ``name``; return (object, name of the documented page)."""
     parts = name.split(".")
+    if len(parts) == 1:
+        return importlib.import_module(name), name
     for cut in range(len(parts) - 1, 0, -1):
         try:
             obj = importlib.import_module(".".join(parts[:cut]))
@@ -67,6 +84,8 @@ def _resolve(name: str):
 
 
 def _role(obj, page: str, name: str) -> str:
+    if isinstance(obj, types.ModuleType):
+        return "mod"
     if page != name:
         return "method"
     if isinstance(obj, type):
@@ -79,11 +98,16 @@ def write_inventories(folder: Path) -> dict:
     folder.mkdir(parents=True, exist_ok=True)
     mapping = {}
     for project, (url, names, location) in PROJECTS.items():
-        lines = [f"# Project: {project}", "# Version: stable"]
+        lines = []
         for name in names:
             obj, page = _resolve(name)
-            lines.append(f"{name} {_role(obj, page, name)} {location(page)}")
+            role = {"mod": "module"}.get(_role(obj, page, name), _role(obj, page, name))
+            anchor = f"module-{name}" if role == "module" else name
+            lines.append(f"{name} py:{role} 1 {PAGES.get(name) or location(page)}#{anchor} -")
+        lines += [f"{label} std:label -1 {where} {title}" for label, where, title in LABELS.get(project, [])]
+        header = f"# Sphinx inventory version 2\n# Project: {project}\n# Version: stable\n" \
+                 "# The remainder of this file is compressed using zlib.\n"
         path = folder / f"{project}.inv"
-        path.write_text("# Sphinx inventory version 1\n" + "\n".join(lines) + "\n")
+        path.write_bytes(header.encode() + zlib.compress("\n".join(lines).encode() + b"\n"))
         mapping[project] = (url, str(path))
     return mapping

@@ -50,7 +50,7 @@ suppress_warnings = ["myst.xref_missing"] if os.environ.get("SKATTENTION_DOCS_LO
 
 # ------------------------------------------------------------------ API pages
 autosummary_generate = True
-autodoc_default_options = {"members": True, "inherited-members": False}
+autodoc_default_options = {"members": True}
 autodoc_typehints = "none"  # numpydoc renders the types from the docstrings
 numpydoc_show_class_members = False
 numpydoc_class_members_toctree = False
@@ -79,7 +79,6 @@ sphinx_gallery_conf = {
     "filename_pattern": r"/plot_",
     "ignore_pattern": r"demo\.py",
     "doc_module": ("skattention",),
-    "reference_url": {"skattention": None},
     "backreferences_dir": "gen_modules/backreferences",
     "within_subsection_order": "FileNameSortKey",
     "remove_config_comments": True,
@@ -95,7 +94,6 @@ sphinx_gallery_conf = {
 # of the objects these pages mention (each name is imported first, so a typo
 # fails the build) and the links point at the projects' published pages.
 intersphinx_mapping = write_inventories(HERE / "_build" / "inventories")
-intersphinx_disabled_reftypes = ["*"]
 
 
 def _skip_metadata_requests(app, what, name, obj, skip, options):

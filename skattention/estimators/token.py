@@ -50,7 +50,7 @@ _PARAMS_DOC = """
     device : str or torch.device, default="auto"
         ``"auto"`` picks CUDA when it is available.
     precision : {"32", "bf16", "16"}, default="32"
-        Training and prediction under :func:`torch.autocast` in bfloat16 or
+        Training and prediction under :class:`torch.autocast` in bfloat16 or
         float16 (``"16"`` adds a gradient scaler); ``"32"`` is full precision.
     compile : bool, default=False
         Run the module through :func:`torch.compile` (``dynamic=True``; more
