@@ -479,6 +479,16 @@ class BaseSequenceEstimator(BaseEstimator):
         With ``warm_start=True`` and an already fitted model, training continues
         from the current weights, vocabulary and classes.
 
+        Parameters
+        ----------
+        X : list of sequences
+            Token lists, or numeric arrays of shape ``(length, n_features)``;
+            see the user guide for every accepted format.
+        y : targets
+            One label (or number) per element for token estimators, one per
+            sequence for sequence estimators, one output token list per
+            sequence for seq2seq.
+
         Returns
         -------
         self
@@ -489,6 +499,13 @@ class BaseSequenceEstimator(BaseEstimator):
         """Train for ``max_epochs`` more epochs without re-initialising (skorch's
         semantics); the first call learns the vocabulary and the classes
         (pass ``classes`` to declare labels that this chunk lacks).
+
+        Parameters
+        ----------
+        X : list of sequences
+        y : targets, as for :meth:`fit`
+        classes : array-like, optional
+            Every label the model will ever see (classifiers, first call).
 
         Returns
         -------
@@ -575,6 +592,15 @@ class BaseSequenceEstimator(BaseEstimator):
         weights ``(n_heads, L)`` with ``pooling='cls'``, and the last
         self-attention layer ``(n_heads, L, L)`` with ``'mean'``/``'max'``.
         Rows over keys sum to 1. Ready for :mod:`skattention.plotting`.
+
+        Parameters
+        ----------
+        X : list of sequences
+
+        Returns
+        -------
+        list of ndarray
+            One array per sequence of ``X``.
 
         Raises
         ------
