@@ -324,6 +324,60 @@ class BaseSequenceEstimator(BaseEstimator):
             raise AttributeError("vocabulary_ exists only for token inputs.")
         return self.input_encoder_.vocab_.stoi_
 
+    def save(self, path) -> None:
+        """Write the fitted model to the folder ``path``, in files that load
+        without running code.
+
+        The weights go to ``weights.safetensors``; the class, parameters,
+        vocabularies, classes, target scaling and history to
+        ``skattention.json``, with the SHA-256 of the weights. Read it back
+        with :meth:`load`. Parameters that JSON cannot hold (callbacks,
+        callables) are left out with a warning. Pickling keeps working too.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from skattention import AttentionSequenceClassifier
+        >>> X, y = [["good", "film"], ["bad", "film"]] * 5, [1, 0] * 5
+        >>> clf = AttentionSequenceClassifier(max_epochs=1, d_model=8, n_heads=2, random_state=0).fit(X, y)
+        >>> folder = tempfile.mkdtemp()
+        >>> clf.save(folder)
+        >>> same = AttentionSequenceClassifier.load(folder)
+        >>> (same.predict(X) == clf.predict(X)).all()
+        np.True_
+        """
+        from .._serialization import save
+
+        save(self, path)
+
+    @classmethod
+    def load(cls, path, device=None):
+        """Read a model written by :meth:`save`; never unpickles anything.
+
+        Parameters
+        ----------
+        path : str or Path
+            The folder that :meth:`save` wrote.
+        device : str, optional
+            Where to put the model; default the saved ``device`` parameter
+            (``"auto"`` decides on this machine; a CUDA model loads on the
+            CPU, with a warning, when there is no GPU).
+
+        Returns
+        -------
+        estimator : fitted instance of the saved class
+
+        Raises
+        ------
+        ValueError
+            When the folder is not a skattention model, holds another
+            estimator class, names classes outside the allowed data
+            classes, or its weights differ from the recorded SHA-256.
+        """
+        from .._serialization import load
+
+        return load(path, device=device, expected=cls)
+
     def save_params(self, **kwargs) -> None:
         """skorch's :meth:`~skorch.net.NeuralNet.save_params` on the fitted net."""
         self._check_fitted()
@@ -468,8 +522,9 @@ class BaseSequenceEstimator(BaseEstimator):
             if reset:
                 self.net_ = self._build_net(len(keep), seed, stratify)
                 self.net_.initialize()
-            else:
+            else:  # continuing: epochs and batch size as set now, the rest as fitted
                 self.net_.sampler_seed = seed
+                self.net_.max_epochs, self.net_.batch_size = self.max_epochs, self.batch_size
             self.net_.partial_fit(dataset, y=stratify)
         return self
 

@@ -1,0 +1,215 @@
+"""Model files that load without running code: the weights in safetensors, the
+rest (parameters, vocabularies, classes, scaling, history) in JSON.
+
+``save(estimator, path)`` writes a folder with two files:
+
+* ``weights.safetensors``: the module's tensors (safetensors holds raw tensor
+  bytes and a JSON header, nothing executable);
+* ``skattention.json``: the estimator's class, parameters and fitted state,
+  plus the SHA-256 of the weights file.
+
+``load(path)`` reads only those two formats. Objects in the JSON are rebuilt
+from an allow-list of plain data classes (vocabularies, scalers, the label
+encoder) by setting their attributes; nothing is imported by name and no
+pickle is read, so a shared model file cannot run code. A weights file whose
+hash differs from the one recorded is rejected.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import warnings
+from pathlib import Path
+
+import numpy as np
+import torch
+from sklearn.preprocessing import LabelEncoder
+
+from . import __version__
+from ._vocab import CharVocabulary, InputEncoder, TargetScaler, Vocabulary
+
+FORMAT = "skattention-model"
+FORMAT_VERSION = 1
+WEIGHTS = "weights.safetensors"
+CONFIG = "skattention.json"
+# the only classes a model file may ask for: plain data, rebuilt attribute by attribute
+DATA_CLASSES = {cls.__name__: cls for cls in (InputEncoder, Vocabulary, CharVocabulary, TargetScaler, LabelEncoder)}
+
+
+MIN_SEQUENCES_FOR_VALIDATION = 10  # as in estimators._base
+
+
+def _estimator_classes() -> dict:
+    from . import estimators
+
+    return {name: getattr(estimators, name) for name in estimators.__all__}
+
+
+# ------------------------------------------------------------------ JSON codec
+def _encode(value, where: str):
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, np.generic):
+        return {"__scalar__": value.item(), "dtype": value.dtype.str}
+    if isinstance(value, np.ndarray):
+        return {"__ndarray__": [_encode(v, where) for v in value.ravel().tolist()],
+                "dtype": "object" if value.dtype == object else value.dtype.str, "shape": list(value.shape)}
+    if isinstance(value, tuple):
+        return {"__tuple__": [_encode(v, f"{where}[{i}]") for i, v in enumerate(value)]}
+    if isinstance(value, list):
+        return [_encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
+    if isinstance(value, dict):
+        return {"__items__": [[_encode(k, where), _encode(v, f"{where}[{k!r}]")] for k, v in value.items()]}
+    if isinstance(value, type) and value.__module__.startswith("torch.optim") \
+            and getattr(torch.optim, value.__name__, None) is value:
+        return {"__optimizer__": value.__name__}
+    if type(value).__name__ in DATA_CLASSES and DATA_CLASSES[type(value).__name__] is type(value):
+        state = value.__getstate__() if hasattr(value, "__getstate__") else vars(value)
+        state = {k: v for k, v in (state or {}).items() if k != "_cache"}
+        return {"__object__": type(value).__name__, "state": _encode(state, where)}
+    if isinstance(value, torch.device):
+        return str(value)
+    raise TypeError(f"{where} holds a {type(value).__name__}, which a model file cannot store; "
+                    "pickle the estimator instead.")
+
+
+def _decode(value):
+    if isinstance(value, list):
+        return [_decode(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if "__scalar__" in value:
+        return np.array(value["__scalar__"], dtype=np.dtype(value["dtype"]))[()]
+    if "__ndarray__" in value:
+        items = [_decode(v) for v in value["__ndarray__"]]
+        dtype = object if value["dtype"] == "object" else np.dtype(value["dtype"])
+        array = np.empty(len(items), dtype=dtype)
+        array[:] = items
+        return array.reshape(value["shape"])
+    if "__tuple__" in value:
+        return tuple(_decode(v) for v in value["__tuple__"])
+    if "__items__" in value:
+        return {_hashable(_decode(k)): _decode(v) for k, v in value["__items__"]}
+    if "__optimizer__" in value:
+        optimizer = getattr(torch.optim, value["__optimizer__"], None)
+        if not (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)):
+            raise ValueError(f"The model file names an unknown optimizer {value['__optimizer__']!r}.")
+        return optimizer
+    if "__object__" in value:
+        cls = DATA_CLASSES.get(value["__object__"])
+        if cls is None:
+            raise ValueError(f"The model file asks for a {value['__object__']!r} object; only "
+                             f"{sorted(DATA_CLASSES)} are allowed.")
+        obj = cls.__new__(cls)
+        state = _decode(value["state"])
+        if not isinstance(state, dict):
+            raise ValueError(f"The model file's {value['__object__']} state is not a mapping.")
+        obj.__dict__.update(state)
+        if cls is CharVocabulary:
+            obj._cache = {}
+        return obj
+    raise ValueError(f"The model file holds an unknown JSON object with keys {sorted(value)}.")
+
+
+def _hashable(key):
+    return tuple(key) if isinstance(key, list) else key
+
+
+# ------------------------------------------------------------------ weights
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _plain_module(module: torch.nn.Module) -> torch.nn.Module:
+    return getattr(module, "_orig_mod", module)  # torch.compile wraps the module
+
+
+# ------------------------------------------------------------------ public
+def save(estimator, path) -> Path:
+    """Write a fitted estimator to the folder ``path`` (created if needed)."""
+    from safetensors.torch import save_model
+
+    estimator._check_fitted()
+    path = Path(path)
+    name = type(estimator).__name__
+    params = {}
+    for key, value in estimator.get_params(deep=False).items():
+        try:
+            params[key] = _encode(value, f"the {key!r} parameter")
+        except TypeError:
+            if value is not None:
+                warnings.warn(f"{name}.save does not store the {key!r} parameter ({type(value).__name__}); "
+                              "the loaded model gets the default.", UserWarning, stacklevel=3)
+    fitted = {k: _encode(v, k) for k, v in vars(estimator).items()
+              if k not in estimator.get_params(deep=False) and k != "net_"}
+    history = json.loads(json.dumps(list(estimator.net_.history), default=float))
+    path.mkdir(parents=True, exist_ok=True)
+    weights = path / WEIGHTS
+    save_model(_plain_module(estimator.net_.module_), str(weights))
+    config = {"format": FORMAT, "format_version": FORMAT_VERSION, "skattention_version": __version__,
+              "estimator": name, "params": params, "fitted": fitted, "history": history,
+              "weights_sha256": _sha256(weights)}
+    (path / CONFIG).write_text(json.dumps(config, indent=1, allow_nan=True))
+    return path
+
+
+def load(path, device=None, expected=None):
+    """Read a model written by :func:`save`; see the module docstring for what
+    is checked. ``device=None`` keeps the saved ``device`` parameter, except
+    that a CUDA model loads on the CPU when no GPU is present."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_model
+    from skorch.history import History
+
+    path = Path(path)
+    config_file, weights = path / CONFIG, path / WEIGHTS
+    if not config_file.is_file() or not weights.is_file():
+        raise ValueError(f"{path} is not a skattention model folder: it needs {CONFIG} and {WEIGHTS}.")
+    try:
+        config = json.loads(config_file.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise ValueError(f"{config_file} is not valid JSON: {exc}") from None
+    if not isinstance(config, dict) or config.get("format") != FORMAT:
+        raise ValueError(f"{config_file} is not a skattention model description.")
+    if config.get("format_version") != FORMAT_VERSION:
+        raise ValueError(f"{config_file} has format version {config.get('format_version')!r}; this "
+                         f"skattention ({__version__}) reads version {FORMAT_VERSION}.")
+    if _sha256(weights) != config.get("weights_sha256"):
+        raise ValueError(f"{weights} does not match the SHA-256 recorded in {CONFIG}: the file was "
+                         "changed or damaged after it was saved.")
+    cls = _estimator_classes().get(config.get("estimator"))
+    if cls is None:
+        raise ValueError(f"{config_file} names an unknown estimator {config.get('estimator')!r}.")
+    if expected is not None and not issubclass(cls, expected):
+        raise ValueError(f"{path} holds a {cls.__name__}, not a {expected.__name__}.")
+
+    params = {k: _decode(v) for k, v in config["params"].items()}
+    if device is None:
+        device = params.get("device", "auto")
+        if str(device).startswith("cuda") and not torch.cuda.is_available():
+            warnings.warn(f"{path} was saved with device={device!r}, but CUDA is not available here; "
+                          "loading it on the CPU.", UserWarning, stacklevel=3)
+            device = "cpu"
+    params["device"] = device
+    estimator = cls(**params)
+    for key, value in config["fitted"].items():
+        setattr(estimator, key, _decode(value))
+    with torch.random.fork_rng(devices=[]):  # building the net draws weights we overwrite
+        # as many sequences as it takes for the validation split to stay on in later partial_fit
+        estimator.net_ = estimator._build_net(MIN_SEQUENCES_FOR_VALIDATION, seed=0, stratify=None)
+        estimator.net_.initialize()
+    try:
+        missing, unexpected = load_model(_plain_module(estimator.net_.module_), str(weights), strict=False,
+                                         device=str(estimator.net_.device))
+    except (SafetensorError, RuntimeError, OSError) as exc:
+        raise ValueError(f"{weights} does not hold this model's weights: {exc}") from None
+    if missing or unexpected:
+        raise ValueError(f"{weights} does not fit {cls.__name__}: missing {sorted(missing)[:5]}, "
+                         f"unexpected {sorted(unexpected)[:5]}.")
+    estimator.net_.history = History(config.get("history", []))
+    return estimator
