@@ -1,15 +1,15 @@
 """skattention: attention-based sequence models that behave like scikit-learn
 estimators, built on skorch and PyTorch."""
 
-from .estimators import (
+__version__ = "0.1.0"  # before the imports: the model-file code records it
+
+from .estimators import (  # noqa: E402
     AttentionSeq2Seq,
     AttentionSequenceClassifier,
     AttentionSequenceRegressor,
     AttentionTokenClassifier,
     AttentionTokenRegressor,
 )
-
-__version__ = "0.1.0"
 
 __all__ = [
     "AttentionSeq2Seq",

@@ -362,3 +362,28 @@ def check_sequence_targets(y, n: int, *, numeric: bool) -> np.ndarray:
     if len(arr) != n:
         raise ValueError(f"X has {n} sequences but y has {len(arr)} entries.")
     return arr
+
+
+def truncate(seqs: Sequences, max_length: int) -> Sequences:
+    """Keep the first ``max_length`` elements of every sequence."""
+    return Sequences(seqs.kind, [d[:max_length] for d in seqs.data], np.minimum(seqs.lengths, max_length),
+                     seqs.n_features)
+
+
+def split_windows(seqs: Sequences, y, max_length: int):
+    """Cut every sequence (and its per-element targets ``y``, if given) into
+    consecutive windows of at most ``max_length`` elements.
+
+    Returns the windows, their targets (None without ``y``) and, per window,
+    the index of the sequence it came from (windows keep their order, so
+    concatenating a sequence's windows gives it back)."""
+    data, lengths, owners, targets = [], [], [], None if y is None else []
+    for i, (seq, n) in enumerate(zip(seqs.data, seqs.lengths)):
+        for start in range(0, max(int(n), 1), max_length):
+            data.append(seq[start:start + max_length])
+            lengths.append(min(max_length, int(n) - start) if n else 0)
+            owners.append(i)
+            if y is not None:
+                targets.append(y[i][start:start + max_length])
+    windows = Sequences(seqs.kind, data, np.asarray(lengths, dtype=np.int64), seqs.n_features)
+    return windows, targets, np.asarray(owners, dtype=np.int64)

@@ -16,3 +16,14 @@ class DataWarning(UserWarning):
         from skattention.exceptions import DataWarning
         warnings.filterwarnings("ignore", category=DataWarning)
     """
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The training (or validation) loss became NaN or infinite.
+
+    ``fit`` stops at the end of that epoch and restores the weights of the
+    last epoch whose losses were finite, so the estimator stays usable: catch
+    the error to keep it. The message says at which epoch and batch it
+    happened and what usually helps (a lower ``lr``, checking the targets for
+    extreme values, full precision).
+    """

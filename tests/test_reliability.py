@@ -142,3 +142,214 @@ def test_a_gpu_model_file_loads_on_the_cpu(tmp_path):
     cpu = AttentionTokenClassifier.load(tmp_path / "m", device="cpu")
     assert next(cpu.module_.parameters()).device.type == "cpu"
     assert _same(est.predict(X), cpu.predict(X))
+
+
+# ---------------------------------------------------------------- diverging training
+class _PoisonAt:
+    """A callback that fills the weights with NaN at the start of one epoch."""
+
+    def __new__(cls, epoch):
+        from skorch.callbacks import Callback
+
+        class Poison(Callback):
+            def on_epoch_begin(self, net, **kwargs):
+                if len(net.history) == epoch:
+                    with torch.no_grad():
+                        for p in net.module_.parameters():
+                            p.fill_(float("nan"))
+
+        return Poison()
+
+
+def test_a_nan_loss_stops_fit_with_an_error_and_keeps_the_last_good_weights():
+    from skattention.exceptions import TrainingDivergedError
+
+    X, y = make_tagging_data(30)
+    est = AttentionTokenClassifier(**{**TINY, "max_epochs": 5, "patience": None},
+                                   callbacks=[("poison", _PoisonAt(3))])
+    with pytest.raises(TrainingDivergedError, match="became nan at epoch 3 .*after epoch 2"):
+        est.fit(X, y)
+    assert len(est.history_) == 3
+    assert all(torch.isfinite(p).all() for p in est.module_.parameters())
+    # the same seed trains epochs 1-2 identically
+    reference = AttentionTokenClassifier(**{**TINY, "max_epochs": 2, "patience": None}).fit(X, y)
+    assert _same(est.predict_proba(X), reference.predict_proba(X))
+
+
+# ---------------------------------------------------------------- interrupted training
+class _InterruptAt:
+    def __new__(cls, epoch):
+        from skorch.callbacks import Callback
+
+        class Interrupt(Callback):
+            def on_epoch_end(self, net, **kwargs):
+                if len(net.history) == epoch:
+                    raise KeyboardInterrupt  # what Ctrl-C raises
+
+        return Interrupt()
+
+
+def test_ctrl_c_leaves_a_usable_model_with_the_best_weights_so_far():
+    X, y = make_tagging_data(60)
+    est = AttentionTokenClassifier(**{**TINY, "max_epochs": 20}, callbacks=[("stop", _InterruptAt(6))])
+    with pytest.warns(UserWarning, match="interrupted after epoch 6; the model holds the weights of epoch"):
+        est.fit(X, y)
+    hist = est.history_
+    assert len(hist) == 6
+    best = int(hist["epoch"][hist["valid_acc_best"].astype(bool)].iloc[-1])
+    same_run = AttentionTokenClassifier(**{**TINY, "max_epochs": best, "patience": None}).fit(X, y)
+    assert _same(est.predict_proba(X), same_run.predict_proba(X))
+
+
+def test_an_interrupted_fit_resumes_from_its_checkpoint(tmp_path):
+    X, y = make_tagging_data(40)
+    kw = {**TINY, "max_epochs": 6, "train_split": None, "checkpoint_dir": str(tmp_path / "ckpt")}
+    with pytest.warns(UserWarning, match="resumes from the checkpoint"):
+        AttentionTokenClassifier(**kw, callbacks=[("stop", _InterruptAt(2))]).fit(X, y)
+    assert json.loads((tmp_path / "ckpt" / "latest.json").read_text())["epochs"] == 2
+    resumed = AttentionTokenClassifier(**kw).fit(X, y)  # a new process would do just this
+    assert len(resumed.history_) == 6 and list(resumed.history_["epoch"]) == [1, 2, 3, 4, 5, 6]
+    assert json.loads((tmp_path / "ckpt" / "latest.json").read_text())["finished"] is True
+    straight = AttentionTokenClassifier(**{**kw, "checkpoint_dir": None}).fit(X, y)
+    assert abs(resumed.score(X, y) - straight.score(X, y)) < 0.05
+    again = AttentionTokenClassifier(**kw).fit(X, y)  # finished: a new fit starts over
+    assert len(again.history_) == 6
+
+
+def test_a_checkpoint_of_another_estimator_is_not_resumed(tmp_path):
+    X, y = make_tagging_data(20)
+    ckpt = str(tmp_path / "c")
+    with pytest.warns(UserWarning):
+        AttentionTokenClassifier(**TINY, checkpoint_dir=ckpt, callbacks=[("s", _InterruptAt(1))]).fit(X, y)
+    with pytest.raises(ValueError, match="unfinished fit of AttentionTokenClassifier"):
+        AttentionSequenceClassifier(**TINY, checkpoint_dir=ckpt).fit(X, [s[0] for s in y])
+
+
+_KILLED_FIT = """
+import sys, time
+import torch
+from skorch.callbacks import Callback
+sys.path.insert(0, {tests!r})
+from conftest import make_tagging_data
+from skattention import AttentionTokenClassifier
+
+class Slow(Callback):  # gives the parent time to kill us mid-fit
+    def on_epoch_end(self, net, **kwargs):
+        time.sleep(float(sys.argv[2]))
+
+X, y = make_tagging_data(40)
+est = AttentionTokenClassifier(d_model=16, n_heads=2, n_layers=1, batch_size=8, random_state=0,
+                               max_epochs=8, train_split=None, checkpoint_dir=sys.argv[1],
+                               callbacks=[("slow", Slow())]).fit(X, y)
+print(len(est.history_), est.score(X, y))
+"""
+
+
+@pytest.mark.parametrize("signal_name", ["SIGKILL"])
+def test_a_killed_fitting_process_resumes_to_the_same_epoch_count(tmp_path, signal_name):
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    script = tmp_path / "fit.py"
+    script.write_text(_KILLED_FIT.format(tests=str(Path(__file__).parent)))
+    ckpt = tmp_path / "ckpt"
+    proc = subprocess.Popen([sys.executable, str(script), str(ckpt), "0.5"], stdout=subprocess.PIPE)
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        pointer = ckpt / "latest.json"
+        if pointer.is_file() and json.loads(pointer.read_text())["epochs"] >= 3:
+            break
+        time.sleep(0.05)
+    proc.send_signal(getattr(signal, signal_name))
+    proc.wait()
+    assert proc.returncode != 0
+    done = json.loads((ckpt / "latest.json").read_text())
+    assert 3 <= done["epochs"] < 8 and not done["finished"]
+
+    resumed = subprocess.run([sys.executable, str(script), str(ckpt), "0"], capture_output=True, text=True,
+                             check=True)
+    epochs, score = resumed.stdout.split()
+    assert int(epochs) == 8
+    straight = subprocess.run([sys.executable, str(script), str(tmp_path / "fresh"), "0"], capture_output=True,
+                              text=True, check=True)
+    assert abs(float(score) - float(straight.stdout.split()[1])) < 0.05
+
+
+# ---------------------------------------------------------------- long sequences and memory
+def test_max_length_splits_token_sequences_into_windows():
+    X, y = make_tagging_data(40)
+    long_x = [w for s in X[:10] for w in s]
+    long_y = [t for s in y[:10] for t in s]
+    est = AttentionTokenClassifier(**TINY, max_length=8)
+    with pytest.warns(UserWarning, match=r"1 sequence\(s\) longer than max_length=8 were split"):
+        est.fit(X[10:] + [long_x], y[10:] + [long_y])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # windows lose no output: predicting does not warn
+        pred = est.predict([long_x, ["the", "cat"]])
+        proba = est.predict_proba([long_x])[0]
+        att = est.attention_weights([long_x])[0]
+    assert [len(p) for p in pred] == [len(long_x), 2]
+    assert proba.shape == (len(long_x), len(est.classes_))
+    assert att.shape == (TINY["n_heads"], len(long_x), len(long_x))
+    assert att[:, :8, 8:].sum() == 0  # windows never attend across their boundary
+    np.testing.assert_allclose(att.sum(axis=-1), 1, rtol=1e-5)
+
+
+def test_max_length_truncates_for_sequence_estimators():
+    Xn = make_numeric_data(20)
+    y = np.arange(20.0)
+    est = AttentionSequenceRegressor(**TINY, max_length=5)
+    with pytest.warns(UserWarning, match="truncated to their first 5"):
+        est.fit(Xn, y)
+    with pytest.warns(UserWarning, match="truncated"):
+        full = est.predict(Xn)
+    np.testing.assert_allclose(full, est.predict([x[:5] for x in Xn]), rtol=1e-5)
+
+
+@pytest.mark.parametrize("error", [torch.OutOfMemoryError("CUDA out of memory. Tried to allocate 2.00 GiB"),
+                                   RuntimeError("[enforce fail] DefaultCPUAllocator: can't allocate memory")])
+def test_running_out_of_memory_says_what_to_change(error, monkeypatch):
+    X, y = make_tagging_data(20)
+    est = AttentionTokenClassifier(**TINY).fit(X, y)
+
+    def boom(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr(est.net_, "infer", boom)
+    with pytest.raises(MemoryError, match="ran out of memory while predicting .*smaller batch_size.*max_length"):
+        est.predict(X)
+    with pytest.raises(MemoryError, match="while training"):
+        est.set_params(warm_start=True).fit(X, y)
+
+
+def test_other_runtime_errors_are_not_dressed_up_as_memory(monkeypatch):
+    X, y = make_tagging_data(20)
+    est = AttentionTokenClassifier(**TINY).fit(X, y)
+    monkeypatch.setattr(est.net_, "infer", lambda *a, **k: (_ for _ in ()).throw(RuntimeError("shape bug")))
+    with pytest.raises(RuntimeError, match="shape bug"):
+        est.predict(X)
+
+
+# ---------------------------------------------------------------- determinism
+def test_same_random_state_same_predictions_across_runs():
+    X, y = make_tagging_data(30)
+    a = AttentionTokenClassifier(**{**TINY, "max_epochs": 3}).fit(X, y).predict_proba(X)
+    b = AttentionTokenClassifier(**{**TINY, "max_epochs": 3}).fit(X, y).predict_proba(X)
+    assert _same(a, b)
+
+
+def test_grid_search_gives_the_same_results_with_one_or_two_worker_processes():
+    from sklearn.model_selection import GridSearchCV
+
+    from skattention.metrics import flat_accuracy_scorer
+
+    X, y = make_tagging_data(30)
+    grid = {"d_model": [8, 16]}
+    runs = [GridSearchCV(AttentionTokenClassifier(**{**TINY, "d_model": 8}), grid, cv=2,
+                         scoring=flat_accuracy_scorer, n_jobs=n_jobs).fit(X, y) for n_jobs in (1, 2)]
+    np.testing.assert_array_equal(runs[0].cv_results_["split0_test_score"], runs[1].cv_results_["split0_test_score"])
+    np.testing.assert_array_equal(runs[0].cv_results_["split1_test_score"], runs[1].cv_results_["split1_test_score"])
+    assert _same(runs[0].best_estimator_.predict_proba(X), runs[1].best_estimator_.predict_proba(X))

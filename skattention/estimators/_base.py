@@ -4,8 +4,11 @@ training plumbing. Estimator files only say what differs."""
 from __future__ import annotations
 
 import contextlib
+import math
 import numbers
+import warnings
 from functools import cache
+from os import PathLike
 
 import numpy as np
 import pandas as pd
@@ -19,10 +22,12 @@ from skorch.dataset import ValidSplit, unpack_data
 from skorch.utils import TeeGenerator
 
 from .._batching import BucketBatchSampler, Collate, EncodedDataset, make_loader, unpad
-from .._sequences import Sequences, check_sequences
+from .._checkpoint import EpochCheckpoint, finish_checkpoint, read_checkpoint
+from .._sequences import Sequences, check_sequences, split_windows, truncate
 from .._vocab import InputEncoder
 from ..attention import SCORES
 from ..callbacks import ValidationAccuracy
+from ..exceptions import TrainingDivergedError
 from ..modules import ENCODERS
 
 SKORCH_PREFIXES = ("module", "criterion", "optimizer", "iterator_train", "iterator_valid", "callbacks", "dataset",
@@ -146,6 +151,40 @@ class _Net(NeuralNet):
         scaler.update()
         return step
 
+    # ------------------------------------------------------- safety nets
+    def _snapshot(self):
+        """Keep the weights (on their device) as the last good ones."""
+        self.last_good_weights_ = {k: v.detach().clone() for k, v in self.module_.state_dict().items()}
+
+    def on_train_begin(self, net, X=None, y=None, **kwargs):
+        super().on_train_begin(net, X=X, y=y, **kwargs)
+        self._snapshot()
+
+    def on_epoch_end(self, net, dataset_train=None, dataset_valid=None, **kwargs):
+        super().on_epoch_end(net, dataset_train=dataset_train, dataset_valid=dataset_valid, **kwargs)
+        self._snapshot()
+
+    def _check_finite(self, values, prefix):
+        bad = next((i for i, v in enumerate(values) if not math.isfinite(v)), None)
+        if bad is None:
+            return
+        epoch = len(self.history)
+        self.module_.load_state_dict(self.last_good_weights_)
+        raise TrainingDivergedError(
+            f"The {prefix} loss became {values[bad]} at epoch {epoch} (batch {bad + 1} of {len(values)}), so "
+            f"training stopped; the model keeps the weights it had after epoch {epoch - 1}. Lower lr, look "
+            "for extreme target values, or use precision='32'.")
+
+    def fit_loop(self, X, y=None, epochs=None, **fit_params):
+        self.interrupted_ = False
+        try:
+            return super().fit_loop(X, y, epochs=epochs, **fit_params)
+        except KeyboardInterrupt:
+            # skorch's EarlyStopping stops by raising KeyboardInterrupt too; anything else is the user
+            stopper = dict(self.callbacks_).get("early_stopping")
+            self.interrupted_ = stopper is None or getattr(stopper, "misses_", 0) < stopper.patience
+            raise
+
     # ------------------------------------------------------------ the loop
     def run_single_epoch(self, iterator, training, prefix, step_fn, **fit_params):
         if iterator is None:
@@ -162,8 +201,10 @@ class _Net(NeuralNet):
         key = prefix + "_loss"
         pending = [b for b in self.history[-1]["batches"] if isinstance(b.get(key), torch.Tensor)]
         if pending:
-            for b, value in zip(pending, torch.stack([b[key] for b in pending]).float().cpu().tolist()):
+            values = torch.stack([b[key] for b in pending]).float().cpu().tolist()
+            for b, value in zip(pending, values):
                 b[key] = value
+            self._check_finite(values, prefix)
         self.history.record(prefix + "_batch_count", batch_count)
 
 
@@ -175,6 +216,27 @@ def _is_float_in(value, low, high) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and low <= value < high
 
 
+def _stitch(pieces: list, owners: np.ndarray, attention: bool) -> list:
+    """Join the outputs of consecutive windows back into one per sequence.
+    Attention becomes block-diagonal: windows never attend across their
+    boundaries."""
+    grouped: list[list] = [[] for _ in range(int(owners.max()) + 1 if len(owners) else 0)]
+    for owner, piece in zip(owners, pieces):
+        grouped[owner].append(piece)
+    if not attention:
+        return [np.concatenate(group, axis=0) for group in grouped]
+    joined = []
+    for group in grouped:
+        total = sum(p.shape[-1] for p in group)
+        block = np.zeros(group[0].shape[:-2] + (total, total), dtype=group[0].dtype)
+        start = 0
+        for p in group:
+            block[..., start:start + p.shape[-1], start:start + p.shape[-1]] = p
+            start += p.shape[-1]
+        joined.append(block)
+    return joined
+
+
 class BaseSequenceEstimator(BaseEstimator):
     """Shared machinery of the skattention estimators.
 
@@ -183,6 +245,7 @@ class BaseSequenceEstimator(BaseEstimator):
     """
 
     _token_level = True
+    _windowed = True  # one output per element: max_length cuts sequences into windows, not truncates
     _regression = False
     _module = None
     _criterion = None
@@ -207,6 +270,8 @@ class BaseSequenceEstimator(BaseEstimator):
         device="auto",
         precision: str = "32",
         compile: bool = False,
+        max_length: int | None = None,
+        checkpoint_dir=None,
         random_state=None,
         verbose: int = 0,
         **kwargs,
@@ -228,6 +293,8 @@ class BaseSequenceEstimator(BaseEstimator):
         self.device = device
         self.precision = precision
         self.compile = compile
+        self.max_length = max_length
+        self.checkpoint_dir = checkpoint_dir
         self.random_state = random_state
         self.verbose = verbose
         vars(self).update(kwargs)
@@ -267,6 +334,8 @@ class BaseSequenceEstimator(BaseEstimator):
             "verbose": (lambda v: _is_int(v, 0) or isinstance(v, bool), "an int >= 0"),
             "precision": (lambda v: isinstance(v, str) and v in PRECISIONS, f"one of {tuple(PRECISIONS)}"),
             "compile": (lambda v: isinstance(v, bool), "a bool"),
+            "max_length": (lambda v: v is None or _is_int(v, 1), "None or an int >= 1"),
+            "checkpoint_dir": (lambda v: v is None or isinstance(v, (str, PathLike)), "None or a folder path"),
         }
 
     def _validate_params(self) -> None:
@@ -463,6 +532,8 @@ class BaseSequenceEstimator(BaseEstimator):
                     load_best=True)))
         if self.verbose:
             extra.append(("progress_bar", ProgressBar()))
+        if self.checkpoint_dir is not None:
+            extra.append(("epoch_checkpoint", EpochCheckpoint(self, self.checkpoint_dir)))
         kwargs = {f"module__{k}": v for k, v in self._module_kwargs().items()}
         if self.optimizer in FUSED_OPTIMIZERS:
             kwargs["optimizer__fused"] = True  # one kernel per step instead of one per tensor
@@ -500,13 +571,19 @@ class BaseSequenceEstimator(BaseEstimator):
 
     def _fit(self, X, y, *, reset: bool, classes=None):
         self._validate_params()
-        seqs = self._check_X(X, fitted=not reset)
+        resume = read_checkpoint(self.checkpoint_dir, type(self)) if reset and self.checkpoint_dir else None
+        if resume is not None:  # an interrupted fit left this: take its vocabularies and classes
+            for key, value in resume["fitted"].items():
+                setattr(self, key, value)
+        fitted = not reset or resume is not None
+        seqs = self._check_X(X, fitted=fitted)
         y = self._check_targets(y, seqs)
+        seqs, y = self._limit_length(seqs, y)
         keep = np.flatnonzero(seqs.lengths > 0)
         if len(keep) == 0:
             raise ValueError("Every sequence in X is empty; there is nothing to learn from.")
         seed = self._seed()
-        if reset:
+        if not fitted:
             self.input_encoder_ = self._make_input_encoder().fit(seqs)
             self._fit_targets(y, classes)
         targets = self._encode_targets(y)
@@ -517,16 +594,76 @@ class BaseSequenceEstimator(BaseEstimator):
         stratify = self._stratify(targets)
         device = resolve_device(self.device)
         cuda = str(device).startswith("cuda")
+        epochs = None
         with torch.random.fork_rng(devices=[torch.cuda.current_device()] if cuda else []):
             torch.manual_seed(seed)
             if reset:
                 self.net_ = self._build_net(len(keep), seed, stratify)
                 self.net_.initialize()
+                if resume is not None:
+                    epochs = max(self.max_epochs - len(resume["history"]), 0)
+                    self._restore(resume)
             else:  # continuing: epochs and batch size as set now, the rest as fitted
                 self.net_.sampler_seed = seed
                 self.net_.max_epochs, self.net_.batch_size = self.max_epochs, self.batch_size
-            self.net_.partial_fit(dataset, y=stratify)
+            with self._memory_hint("training", seqs.lengths):
+                self.net_.partial_fit(dataset, y=stratify, epochs=epochs)
+        self._after_training()
         return self
+
+    def _restore(self, resume: dict) -> None:
+        """Put a checkpoint's weights, optimizer state and history into the new net."""
+        from skorch.history import History
+
+        self.net_.module_.load_state_dict(resume["weights"])
+        self.net_.optimizer_.load_state_dict(resume["optimizer"])
+        self.net_.history = History(resume["history"])
+
+    def _after_training(self) -> None:
+        if getattr(self.net_, "interrupted_", False):
+            best = self.history_.get("valid_acc_best" if "valid_acc_best" in self.history_ else "valid_loss_best")
+            kept = int(self.history_["epoch"][best.fillna(False).astype(bool)].iloc[-1]) \
+                if best is not None and best.fillna(False).astype(bool).any() else len(self.history_)
+            warnings.warn(
+                f"Training was interrupted after epoch {len(self.history_)}; the model holds the weights of "
+                f"epoch {kept}." + (" Calling fit again resumes from the checkpoint." if self.checkpoint_dir
+                                    else ""), UserWarning, stacklevel=3)
+        elif self.checkpoint_dir is not None:
+            finish_checkpoint(self.checkpoint_dir)
+
+    @contextlib.contextmanager
+    def _memory_hint(self, doing: str, lengths=None):
+        """Turn an out-of-memory error into one that says what to change."""
+        try:
+            yield
+        except (torch.OutOfMemoryError, MemoryError, RuntimeError) as exc:
+            text = str(exc)
+            if not isinstance(exc, (torch.OutOfMemoryError, MemoryError)) and not (
+                    "out of memory" in text or "can't allocate memory" in text):
+                raise
+            longest = "" if lengths is None or not len(lengths) else f"longest sequence {int(lengths.max())}, "
+            raise MemoryError(
+                f"{type(self).__name__} ran out of memory while {doing} (batch_size={self.batch_size}, "
+                f"{longest}max_length={self.max_length}). Try a smaller "
+                "batch_size, or set max_length to cut long sequences; "
+                "precision='bf16' also halves activation memory on a GPU.") from exc
+
+    def _limit_length(self, seqs: Sequences, y=None):
+        """Apply ``max_length``: token estimators split longer sequences into
+        windows (targets too), sequence estimators keep their first
+        ``max_length`` elements. Warns once with the count."""
+        if self.max_length is None or not len(seqs) or seqs.lengths.max() <= self.max_length:
+            return seqs, y
+        long = int((seqs.lengths > self.max_length).sum())
+        if self._windowed:
+            seqs, y, _ = split_windows(seqs, y, self.max_length)
+            action = "split into windows of at most"
+        else:
+            seqs = truncate(seqs, self.max_length)
+            action = "truncated to their first"
+        warnings.warn(f"{long} sequence(s) longer than max_length={self.max_length} were {action} "
+                      f"{self.max_length} elements.", UserWarning, stacklevel=4)
+        return seqs, y
 
     def fit(self, X, y=None):
         """Fit the model on sequences ``X`` and targets ``y``.
@@ -570,15 +707,23 @@ class BaseSequenceEstimator(BaseEstimator):
 
     # ------------------------------------------------------------- inference
     def _predict_batches(self, X):
-        """Validate ``X`` once; return its size and an iterator over
-        ``(positions in X, lengths, padded batch)`` in decreasing length, run
-        with the module in eval mode and without gradients. Empty sequences
-        are left out (their positions never appear).
+        """Validate ``X`` once (and apply ``max_length``); return the number of
+        sequences to predict, an iterator over ``(positions, lengths, padded
+        batch)`` in decreasing length (run it inside :meth:`_inference`), and
+        the window owners (None unless token estimators cut sequences into
+        windows). Empty sequences are left out (their positions never
+        appear).
 
         Batches hold up to ``batch_size * PREDICT_ELEMENTS_PER_SEQUENCE``
         padded elements."""
         self._check_fitted()
         seqs = self._check_X(X, fitted=True)
+        owners = None
+        if self.max_length is not None and len(seqs) and seqs.lengths.max() > self.max_length:
+            if self._windowed:
+                seqs, _, owners = split_windows(seqs, None, self.max_length)
+            else:
+                seqs, _ = self._limit_length(seqs)
         keep = np.flatnonzero(seqs.lengths > 0)
         kept = seqs.subset(keep)
         batch_size = self.batch_size if self.batch_size > 0 else max(len(kept), 1)
@@ -596,39 +741,42 @@ class BaseSequenceEstimator(BaseEstimator):
                     Xb = {k: v if k == "lengths" else v.pin_memory() for k, v in Xb.items()}
                 yield keep[batch], kept.lengths[batch], Xb
 
-        def batches():
-            module = self.net_.module_
-            was_training = module.training
-            module.eval()
-            try:
-                with torch.inference_mode():
-                    yield from prepare()
-            finally:
-                module.train(was_training)
+        return len(seqs), prepare(), owners
 
-        return len(seqs), batches()
+    @contextlib.contextmanager
+    def _inference(self):
+        """Eval mode, no autograd, and a useful message if memory runs out."""
+        module = self.net_.module_
+        was_training = module.training
+        module.eval()
+        try:
+            with torch.inference_mode(), self._memory_hint("predicting"):
+                yield
+        finally:
+            module.train(was_training)
 
     def _forward(self, X, *, attention: bool = False, transform=None) -> list[np.ndarray]:
         """Run the module over ``X``; one array per sequence. ``transform``
         (default :meth:`_output_transform`) maps each batch's output tensor
         before it leaves the device (``argmax`` for labels, say)."""
-        n, batches = self._predict_batches(X)
+        n, batches, owners = self._predict_batches(X)
         axes = self.net_.module_.attention_axes if attention else (1,) if self._token_level else ()
         labels = transform is not None
         transform = transform or self._output_transform
         results: list = [None] * n
-        for positions, lengths, Xb in batches:
-            out = self.net_.infer(Xb, return_attention=attention)
-            out = out[1] if attention else transform(out)
-            out = (out.float() if torch.is_floating_point(out) else out).cpu().numpy()
-            for i, piece in zip(positions, unpad(out, lengths, axes) if axes else list(out)):
-                results[i] = piece
+        with self._inference():
+            for positions, lengths, Xb in batches:
+                out = self.net_.infer(Xb, return_attention=attention)
+                out = out[1] if attention else transform(out)
+                out = (out.float() if torch.is_floating_point(out) else out).cpu().numpy()
+                for i, piece in zip(positions, unpad(out, lengths, axes) if axes else list(out)):
+                    results[i] = piece
         if any(r is None for r in results):
             template = self._empty_output(attention)
             if labels and not attention:
                 template = np.zeros(template.shape[:-1], dtype=np.int64)
             results = [template if r is None else r for r in results]
-        return results
+        return results if owners is None else _stitch(results, owners, attention)
 
     def _output_transform(self, out):
         return out

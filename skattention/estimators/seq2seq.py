@@ -46,7 +46,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         Longest output; None allows ``2 * source length + 10`` per batch.
     length_penalty : float, default=1.0
         Beam hypotheses are ranked by ``log p / length ** length_penalty``.
-    max_epochs, batch_size, lr, optimizer, train_split, patience, callbacks, warm_start, device, precision, compile, random_state, verbose, **kwargs
+    max_epochs, batch_size, lr, optimizer, train_split, patience, callbacks, warm_start, device, precision, compile, max_length, checkpoint_dir, random_state, verbose, **kwargs
         As for :class:`~skattention.AttentionTokenClassifier`; early stopping
         watches the teacher-forced validation token accuracy.
 
@@ -70,6 +70,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
     """
 
     _token_level = True
+    _windowed = False  # max_length truncates the sources
     _module = Seq2SeqModel
     _criterion = TokenCrossEntropyLoss
 
@@ -97,6 +98,8 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         device="auto",
         precision: str = "32",
         compile: bool = False,
+        max_length: int | None = None,
+        checkpoint_dir=None,
         random_state=None,
         verbose: int = 0,
         **kwargs,
@@ -110,7 +113,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
             n_layers=n_layers, dropout=dropout, max_epochs=max_epochs, batch_size=batch_size,
             lr=lr, optimizer=optimizer, train_split=train_split, patience=patience,
             callbacks=callbacks, warm_start=warm_start, device=device,
-            precision=precision, compile=compile,
+            precision=precision, compile=compile, max_length=max_length, checkpoint_dir=checkpoint_dir,
             random_state=random_state, verbose=verbose, **kwargs,
         )
 
@@ -185,16 +188,18 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
 
     # ------------------------------------------------------------ decoding
     def _generate(self, X):
-        n, batches = self._predict_batches(X)
+        n, batches, _ = self._predict_batches(X)
         results = [([], np.zeros((0, 0), np.float32))] * n
-        for positions, lengths, Xb in batches:
-            max_len = self.max_output_length or 2 * int(lengths.max()) + 10
-            with self.net_.autocast():
-                decoded = self.net_.module_.generate(**to_device(Xb, self.net_.device), max_length=max_len,
-                                                     beam_size=self.beam_size, length_penalty=self.length_penalty)
-            for i, length, (ids, align) in zip(positions, lengths, decoded):
-                # the alignment drops the batch's source padding
-                results[i] = (self.target_vocab_.decode(ids), None if align is None else align[:, :length])
+        with self._inference():
+            for positions, lengths, Xb in batches:
+                max_len = self.max_output_length or 2 * int(lengths.max()) + 10
+                with self.net_.autocast():
+                    decoded = self.net_.module_.generate(**to_device(Xb, self.net_.device), max_length=max_len,
+                                                         beam_size=self.beam_size,
+                                                         length_penalty=self.length_penalty)
+                for i, length, (ids, align) in zip(positions, lengths, decoded):
+                    # the alignment drops the batch's source padding
+                    results[i] = (self.target_vocab_.decode(ids), None if align is None else align[:, :length])
         return results
 
     def predict(self, X) -> list[list]:

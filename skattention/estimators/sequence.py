@@ -24,6 +24,7 @@ _POOLING_DOC = """    pooling : {"attention", "mean", "max", "cls"}, default="at
 
 class _SequenceEstimator(BaseSequenceEstimator):
     _token_level = False
+    _windowed = False  # max_length keeps the first elements
     _module = SequenceModel
 
     def __init__(
@@ -47,6 +48,8 @@ class _SequenceEstimator(BaseSequenceEstimator):
         device="auto",
         precision: str = "32",
         compile: bool = False,
+        max_length: int | None = None,
+        checkpoint_dir=None,
         random_state=None,
         verbose: int = 0,
         **kwargs,
@@ -57,7 +60,7 @@ class _SequenceEstimator(BaseSequenceEstimator):
             n_layers=n_layers, dropout=dropout, max_epochs=max_epochs, batch_size=batch_size,
             lr=lr, optimizer=optimizer, train_split=train_split, patience=patience,
             callbacks=callbacks, warm_start=warm_start, device=device,
-            precision=precision, compile=compile,
+            precision=precision, compile=compile, max_length=max_length, checkpoint_dir=checkpoint_dir,
             random_state=random_state, verbose=verbose, **kwargs,
         )
 

@@ -55,6 +55,19 @@ _PARAMS_DOC = """
     compile : bool, default=False
         Run the module through :func:`torch.compile` (``dynamic=True``; more
         options as ``compile__*``).
+    max_length : int or None, default=None
+        Longest sequence the model sees. Token estimators cut longer
+        sequences into consecutive windows of at most ``max_length`` elements
+        (targets too) and join the windows' predictions back, so every
+        element still gets an output; sequence estimators and seq2seq keep
+        the first ``max_length`` elements. ``fit`` warns with the number of
+        sequences affected. None keeps every sequence whole.
+    checkpoint_dir : str, path or None, default=None
+        Folder for a resumable checkpoint (safetensors weights, JSON state,
+        optimizer state) written after every epoch. If ``fit`` finds an
+        unfinished checkpoint there (the process was killed or interrupted),
+        it resumes from it and trains the remaining epochs up to
+        ``max_epochs``.
     random_state : int, RandomState or None, default=None
         Seeds initialisation, dropout, the validation split and batch order.
     verbose : int, default=0
