@@ -299,7 +299,7 @@ def check_token_targets(y, X: Sequences, *, numeric: bool) -> list:
     out = []
     n_outputs = None
     for i, (labels, length) in enumerate(zip(ys, X.lengths)):
-        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__"):
+        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__") or np.ndim(labels) == 0:
             raise TypeError(
                 f"y[{i}] is a {type(labels).__name__}; expected a sequence of {length} labels."
             )
@@ -326,8 +326,18 @@ def check_token_targets(y, X: Sequences, *, numeric: bool) -> list:
         else:
             arr = np.empty(len(labels), dtype=object)
             arr[:] = list(labels)
+            for j, label in enumerate(arr):
+                if not isinstance(label, Hashable):
+                    raise TypeError(f"y[{i}] has a {type(label).__name__} at position {j}; labels must be "
+                                    "hashable (str, int, ...).")
+                if _is_missing(label):
+                    raise ValueError(f"y[{i}] has a missing label (NaN or None) at position {j}.")
             out.append(arr)
     return out
+
+
+def _is_missing(label) -> bool:
+    return label is None or (isinstance(label, (float, np.floating)) and label != label)
 
 
 def check_sequence_targets(y, n: int, *, numeric: bool) -> np.ndarray:
@@ -352,7 +362,18 @@ def check_sequence_targets(y, n: int, *, numeric: bool) -> np.ndarray:
             i = int(np.argwhere(~np.isfinite(arr))[0, 0])
             raise ValueError(f"y[{i}] is NaN or infinity.")
     else:
-        arr = np.asarray(y)
+        try:
+            arr = np.asarray(y)
+        except ValueError:  # ragged: per-element label lists given to a sequence estimator
+            raise ValueError("y holds sequences of different lengths; a sequence classifier needs one "
+                             "label per sequence (token estimators take one label per element).") from None
+        if arr.dtype == object:
+            bad = next((i for i, label in enumerate(arr.ravel()) if _is_missing(label)), None)
+            if bad is not None:
+                raise ValueError(f"y[{bad}] is a missing label (NaN or None).")
+            is_str = [isinstance(label, str) for label in arr.ravel()]
+            if any(is_str) and not all(is_str):
+                raise TypeError("y mixes label types that cannot be ordered (e.g. str and int).")
         if arr.ndim == 2 and arr.shape[1] == 1:
             arr = column_or_1d(arr, warn=True)
         if arr.ndim != 1:

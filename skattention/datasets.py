@@ -549,6 +549,9 @@ def from_long_format(
     if missing:
         raise ValueError(f"Column(s) not found in df: {missing}.")
 
+    complex_cols = [c for c in values if pd.api.types.is_complex_dtype(df[c])]
+    if complex_cols:
+        raise ValueError(f"Value column(s) {complex_cols} hold complex numbers; sequences must be real.")
     numeric = [pd.api.types.is_numeric_dtype(df[c]) for c in values]
     if all(numeric):
         tokens = False
@@ -580,6 +583,9 @@ def from_long_format(
         return np.split(df[column].to_numpy()[perm], bounds)
 
     if tokens:
+        if df[values[0]].isna().any():
+            row = int(np.flatnonzero(df[values[0]].isna().to_numpy())[0])
+            raise ValueError(f"Column {values[0]!r} has a missing token (row {row}); fill or drop it first.")
         X: list = [part.tolist() for part in _split(values[0])]
     else:
         block = df[values].to_numpy(dtype=np.float64, na_value=np.nan)[perm]

@@ -794,7 +794,8 @@ class BaseSequenceEstimator(BaseEstimator):
         ``(L,)`` with ``pooling='attention'``, the summary position's last-layer
         weights ``(n_heads, L)`` with ``pooling='cls'``, and the last
         self-attention layer ``(n_heads, L, L)`` with ``'mean'``/``'max'``.
-        Rows over keys sum to 1. Ready for :mod:`skattention.plotting`.
+        Rows over keys sum to 1, except with ``'cls'``: the summary position's
+        weight on itself is left out, so its rows sum to at most 1. Ready for :mod:`skattention.plotting`.
 
         Parameters
         ----------

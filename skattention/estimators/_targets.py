@@ -76,13 +76,17 @@ class RegressorTargets:
     def _fit_targets(self, y, classes=None):
         arrays = y if self._token_level else [y]
         self._single_output = all(a.ndim == 1 for a in arrays)
-        stacked = np.concatenate([a.reshape(len(a), -1) for a in arrays])
+        stacked = np.concatenate([a.reshape(len(a), -1) for a in arrays if len(a)])
         check_constant(stacked)
         self.target_scaler_ = TargetScaler().fit(stacked)
+        if not np.isfinite(self.target_scaler_.scale_).all():
+            raise ValueError("y's values are too large to standardise (their spread overflows float64); "
+                             "rescale the targets, for example to other units.")
 
     def _encode_targets(self, y):
         if self._token_level:
-            return [self.target_scaler_.transform(a.reshape(len(a), -1)) for a in y]
+            width = self._n_outputs()
+            return [self.target_scaler_.transform(a.reshape(len(a), width)) for a in y]
         return self.target_scaler_.transform(y.reshape(len(y), -1))
 
     def _n_outputs(self) -> int:

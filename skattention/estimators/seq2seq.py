@@ -144,6 +144,8 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         for i, target in enumerate(ys):
             if not isinstance(target, (str, bytes)) and hasattr(target, "__len__") and len(target) == 0:
                 raise ValueError(f"y[{i}] is empty; every target needs at least one token.")
+        # integer arrays (a label column through from_long_format, say) are token ids, not numbers
+        ys = [t.tolist() if isinstance(t, np.ndarray) and t.dtype.kind in "iub" else t for t in ys]
         return check_sequences(ys, kind=TOKENS, name="y").data
 
     def _fit_targets(self, y, classes=None):
@@ -199,7 +201,10 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
                                                          length_penalty=self.length_penalty)
                 for i, length, (ids, align) in zip(positions, lengths, decoded):
                     # the alignment drops the batch's source padding
-                    results[i] = (self.target_vocab_.decode(ids), None if align is None else align[:, :length])
+                    tokens = self.target_vocab_.decode(ids)
+                    # an empty output has an empty alignment (beam search gives None for it)
+                    results[i] = (tokens, np.zeros((len(tokens), length), np.float32) if align is None
+                                  else align[:, :length])
         return results
 
     def predict(self, X) -> list[list]:
