@@ -299,7 +299,8 @@ def check_token_targets(y, X: Sequences, *, numeric: bool) -> list:
     out = []
     n_outputs = None
     for i, (labels, length) in enumerate(zip(ys, X.lengths)):
-        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__") or np.ndim(labels) == 0:
+        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__") or \
+                (isinstance(labels, np.ndarray) and labels.ndim == 0):
             raise TypeError(
                 f"y[{i}] is a {type(labels).__name__}; expected a sequence of {length} labels."
             )
@@ -336,6 +337,17 @@ def check_token_targets(y, X: Sequences, *, numeric: bool) -> list:
     return out
 
 
+def _check_label_list(arr: np.ndarray) -> None:
+    """Missing labels, and str mixed with other types, in one label per sequence."""
+    flat = arr.ravel() if arr.ndim == 1 else []
+    bad = next((i for i, label in enumerate(flat) if _is_missing(label)), None)
+    if bad is not None:
+        raise ValueError(f"y[{bad}] is a missing label (NaN or None).")
+    is_str = [isinstance(label, str) for label in flat]
+    if any(is_str) and not all(is_str):
+        raise TypeError("y mixes label types that cannot be ordered (e.g. str and int).")
+
+
 def _is_missing(label) -> bool:
     return label is None or (isinstance(label, (float, np.floating)) and label != label)
 
@@ -362,18 +374,15 @@ def check_sequence_targets(y, n: int, *, numeric: bool) -> np.ndarray:
             i = int(np.argwhere(~np.isfinite(arr))[0, 0])
             raise ValueError(f"y[{i}] is NaN or infinity.")
     else:
+        if isinstance(y, (list, tuple)):  # checked before numpy turns None/NaN/ints into strings
+            _check_label_list(np.array(list(y) + [None], dtype=object)[:-1])
         try:
             arr = np.asarray(y)
         except ValueError:  # ragged: per-element label lists given to a sequence estimator
             raise ValueError("y holds sequences of different lengths; a sequence classifier needs one "
                              "label per sequence (token estimators take one label per element).") from None
         if arr.dtype == object:
-            bad = next((i for i, label in enumerate(arr.ravel()) if _is_missing(label)), None)
-            if bad is not None:
-                raise ValueError(f"y[{bad}] is a missing label (NaN or None).")
-            is_str = [isinstance(label, str) for label in arr.ravel()]
-            if any(is_str) and not all(is_str):
-                raise TypeError("y mixes label types that cannot be ordered (e.g. str and int).")
+            _check_label_list(arr)
         if arr.ndim == 2 and arr.shape[1] == 1:
             arr = column_or_1d(arr, warn=True)
         if arr.ndim != 1:

@@ -254,7 +254,13 @@ def flatten(y: SequenceCollection) -> np.ndarray:
         if arrays and all(a.ndim > 1 for a in arrays):
             return np.concatenate(arrays, axis=0)
         return np.array([], dtype=float)
-    return np.concatenate(non_empty, axis=0)
+    out = np.concatenate(non_empty, axis=0)
+    if out.dtype == object and out.ndim == 1:
+        # numbers and bools held in object arrays: give scikit-learn's metrics their native type
+        native = np.asarray(out.tolist())
+        if native.dtype.kind in "biuf":
+            return native
+    return out
 
 
 def _flat_sample_weight(

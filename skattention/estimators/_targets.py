@@ -28,7 +28,7 @@ class ClassifierTargets:
         self.classes_ = self._label_encoder.classes_
         if self._token_level:
             native = np.asarray(self.classes_.tolist())
-            if native.dtype.kind in "iuf":  # numbers come back as numbers, which sklearn's metrics accept
+            if native.dtype.kind in "biuf":  # numbers come back as numbers, which sklearn's metrics accept
                 self.classes_ = native
         if classes is None:
             regressor = type(self).__name__.replace("Classifier", "Regressor")
