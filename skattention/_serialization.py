@@ -37,9 +37,6 @@ CONFIG = "skattention.json"
 DATA_CLASSES = {cls.__name__: cls for cls in (InputEncoder, Vocabulary, CharVocabulary, TargetScaler, LabelEncoder)}
 
 
-MIN_SEQUENCES_FOR_VALIDATION = 10  # as in estimators._base
-
-
 def _estimator_classes() -> dict:
     from . import estimators
 
@@ -165,6 +162,8 @@ def load(path, device=None, expected=None):
     from safetensors import SafetensorError
     from safetensors.torch import load_model
     from skorch.history import History
+
+    from .estimators._base import MIN_SEQUENCES_FOR_VALIDATION
 
     path = Path(path)
     config_file, weights = path / CONFIG, path / WEIGHTS
