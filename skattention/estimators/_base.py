@@ -578,7 +578,7 @@ class BaseSequenceEstimator(BaseEstimator):
         fitted = not reset or resume is not None
         seqs = self._check_X(X, fitted=fitted)
         y = self._check_targets(y, seqs)
-        seqs, y = self._limit_length(seqs, y)
+        seqs, y, _ = self._limit_length(seqs, y)
         keep = np.flatnonzero(seqs.lengths > 0)
         if len(keep) == 0:
             raise ValueError("Every sequence in X is empty; there is nothing to learn from.")
@@ -621,9 +621,9 @@ class BaseSequenceEstimator(BaseEstimator):
 
     def _after_training(self) -> None:
         if getattr(self.net_, "interrupted_", False):
-            best = self.history_.get("valid_acc_best" if "valid_acc_best" in self.history_ else "valid_loss_best")
-            kept = int(self.history_["epoch"][best.fillna(False).astype(bool)].iloc[-1]) \
-                if best is not None and best.fillna(False).astype(bool).any() else len(self.history_)
+            # early stopping restored its best epoch (of the metric it watches); without it, the last
+            stopper = dict(self.net_.callbacks_).get("early_stopping")
+            kept = stopper.best_epoch_ if getattr(stopper, "best_epoch_", 0) else len(self.history_)
             warnings.warn(
                 f"Training was interrupted after epoch {len(self.history_)}; the model holds the weights of "
                 f"epoch {kept}." + (" Calling fit again resumes from the checkpoint." if self.checkpoint_dir
@@ -648,22 +648,26 @@ class BaseSequenceEstimator(BaseEstimator):
                 "batch_size, or set max_length to cut long sequences; "
                 "precision='bf16' also halves activation memory on a GPU.") from exc
 
-    def _limit_length(self, seqs: Sequences, y=None):
+    def _limit_length(self, seqs: Sequences, y=None, *, training: bool = True):
         """Apply ``max_length``: token estimators split longer sequences into
         windows (targets too), sequence estimators keep their first
-        ``max_length`` elements. Warns once with the count."""
+        ``max_length`` elements. Returns the sequences, their targets and the
+        window owners (None unless windows were cut). Warns with the count,
+        except when predicting through windows, which loses no output."""
         if self.max_length is None or not len(seqs) or seqs.lengths.max() <= self.max_length:
-            return seqs, y
+            return seqs, y, None
         long = int((seqs.lengths > self.max_length).sum())
+        owners = None
         if self._windowed:
-            seqs, y, _ = split_windows(seqs, y, self.max_length)
+            seqs, y, owners = split_windows(seqs, y, self.max_length)
             action = "split into windows of at most"
         else:
             seqs = truncate(seqs, self.max_length)
             action = "truncated to their first"
-        warnings.warn(f"{long} sequence(s) longer than max_length={self.max_length} were {action} "
-                      f"{self.max_length} elements.", UserWarning, stacklevel=4)
-        return seqs, y
+        if training or not self._windowed:
+            warnings.warn(f"{long} sequence(s) longer than max_length={self.max_length} were {action} "
+                          f"{self.max_length} elements.", UserWarning, stacklevel=4)
+        return seqs, y, owners
 
     def fit(self, X, y=None):
         """Fit the model on sequences ``X`` and targets ``y``.
@@ -718,12 +722,7 @@ class BaseSequenceEstimator(BaseEstimator):
         padded elements."""
         self._check_fitted()
         seqs = self._check_X(X, fitted=True)
-        owners = None
-        if self.max_length is not None and len(seqs) and seqs.lengths.max() > self.max_length:
-            if self._windowed:
-                seqs, _, owners = split_windows(seqs, None, self.max_length)
-            else:
-                seqs, _ = self._limit_length(seqs)
+        seqs, _, owners = self._limit_length(seqs, training=False)
         keep = np.flatnonzero(seqs.lengths > 0)
         kept = seqs.subset(keep)
         batch_size = self.batch_size if self.batch_size > 0 else max(len(kept), 1)
