@@ -25,13 +25,13 @@ NUMBER_LIKE_SAMPLE = 1000
 _PACKAGE = str(Path(__file__).parent)
 
 
-def _warn(message: str) -> None:
+def warn_user(message: str, category: type[Warning] = DataWarning) -> None:
     """Warn, attributing the warning to the first caller outside skattention
     (the user's ``fit`` call, or scikit-learn's when it fits a clone)."""
     frame, level = sys._getframe(1), 2
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE):
         frame, level = frame.f_back, level + 1
-    warnings.warn(message, DataWarning, stacklevel=level)
+    warnings.warn(message, category, stacklevel=level)
 
 
 def _is_number(token) -> bool:
@@ -53,7 +53,7 @@ def check_vocabulary(n_distinct: int, n_tokens: int, sample) -> None:
             "(length, n_features), not as tokens" if sum(map(_is_number, sample)) > 0.9 * len(sample)
             else "check the tokenisation (identifiers, or whole sentences as single tokens?), "
                  "or raise min_freq")
-    _warn(f"X has {n_distinct} distinct tokens among {n_tokens} ({n_distinct / n_tokens:.0%}), so the "
+    warn_user(f"X has {n_distinct} distinct tokens among {n_tokens} ({n_distinct / n_tokens:.0%}), so the "
           f"model sees almost every token once and learns little about any of them; {hint}.")
 
 
@@ -62,14 +62,15 @@ def check_classes(classes, n_labels: int, estimator: str, regressor: str, distin
     nearly all distinct."""
     if len(classes) == 1:
         label = np.asarray(classes)[:1].tolist()[0]
-        _warn(f"y holds a single class, {label!r}: {estimator} will predict it for everything.")
+        warn_user(f"y holds a single class, {label!r}: {estimator} will predict it for everything.")
     elif distinct and n_labels >= MIN_LABELS_FOR_CLASS_CHECK and len(classes) > MAX_DISTINCT_LABEL_RATIO * n_labels:
-        _warn(f"y has {len(classes)} distinct labels among {n_labels}; if it holds quantities rather "
+        warn_user(f"y has {len(classes)} distinct labels among {n_labels}; if it holds quantities rather "
               f"than categories, use {regressor}.")
 
 
-def check_constant(stacked: np.ndarray) -> None:
-    """Warn when every regression target is the same."""
-    if len(stacked) > 1 and np.all(stacked == stacked[:1]):
-        _warn(f"y is constant (every target is {stacked[0].tolist()}): the model can only learn to "
+def check_constant(n: int, lowest: np.ndarray, highest: np.ndarray) -> None:
+    """Warn when every one of ``n`` regression targets is the same (their
+    smallest and largest values agree)."""
+    if n > 1 and np.all(lowest == highest):
+        warn_user(f"y is constant (every target is {np.asarray(lowest).tolist()}): the model can only learn to "
               "predict that value.")

@@ -37,7 +37,11 @@ class Vocabulary:
         self.specials = tuple(specials)
 
     def fit(self, sequences) -> Vocabulary:
-        counts = Counter(tok for seq in sequences for tok in seq)
+        return self.fit_counts(Counter(tok for seq in sequences for tok in seq))
+
+    def fit_counts(self, counts: Counter) -> Vocabulary:
+        """Fit from token counts (what :meth:`fit` counts itself; data read in
+        chunks add up their counts first)."""
         kept = [t for t, c in counts.items() if c >= self.min_freq]
         # most frequent first, ties broken by the token's text: deterministic
         kept.sort(key=lambda t: (-counts[t], str(t)))
@@ -69,7 +73,15 @@ class CharVocabulary(Vocabulary):
         self.max_word_length = max_word_length
 
     def fit(self, sequences) -> CharVocabulary:
-        super().fit([str(tok) for seq in sequences for tok in seq])
+        return self.fit_counts(Counter(tok for seq in sequences for tok in seq))
+
+    def fit_counts(self, counts: Counter) -> CharVocabulary:
+        """Fit from *token* counts: each token's characters count as often as it occurs."""
+        chars: Counter = Counter()
+        for token, count in counts.items():
+            for ch in str(token):
+                chars[ch] += count
+        super().fit_counts(chars)
         self._cache: dict = {}
         return self
 
@@ -107,19 +119,40 @@ class InputEncoder:
         self.char_features = char_features
 
     def fit(self, X: Sequences) -> InputEncoder:
-        self.kind_ = X.kind
-        self.n_features_ = X.n_features
-        if X.kind == NUMERIC:
-            stacked = np.concatenate(X.data, axis=0).astype(np.float64)
-            self.mean_ = stacked.mean(axis=0).astype(np.float32)
-            scale = stacked.std(axis=0)
+        return self.update(X).finish()
+
+    def update(self, X: Sequences) -> InputEncoder:
+        """Add one chunk of sequences to the statistics (token counts, or
+        running means and variances); :meth:`finish` then fits from them.
+        ``fit`` is one ``update`` and ``finish``, so data read in chunks fit
+        the same vocabularies and (up to rounding) the same scaling."""
+        if not hasattr(self, "_counts") and not hasattr(self, "_moments"):
+            self.kind_, self.n_features_ = X.kind, X.n_features
+            if X.kind == NUMERIC:
+                self._moments = RunningMoments()
+            else:
+                self._counts, self._n_tokens = Counter(), 0
+        if self.kind_ == NUMERIC:
+            self._moments.update(np.concatenate(X.data, axis=0) if len(X) else np.zeros((0, self.n_features_)))
+        else:
+            self._counts.update(tok for seq in X.data for tok in seq)
+            self._n_tokens += int(X.lengths.sum())
+        return self
+
+    def finish(self) -> InputEncoder:
+        """Fit the vocabularies or the scaling from what :meth:`update` saw."""
+        if self.kind_ == NUMERIC:
+            moments = self.__dict__.pop("_moments")
+            self.mean_ = moments.mean.astype(np.float32)
+            scale = moments.std
             scale[scale < 1e-8] = 1.0
             self.scale_ = scale.astype(np.float32)
         else:
-            self.vocab_ = Vocabulary(min_freq=self.min_freq).fit(X.data)
-            check_vocabulary(self.vocab_.n_distinct_, int(X.lengths.sum()), self.vocab_.itos_[2:])
+            counts, n_tokens = self.__dict__.pop("_counts"), self.__dict__.pop("_n_tokens")
+            self.vocab_ = Vocabulary(min_freq=self.min_freq).fit_counts(counts)
+            check_vocabulary(self.vocab_.n_distinct_, n_tokens, self.vocab_.itos_[2:])
             if self.char_features:
-                self.chars_ = CharVocabulary(self.max_word_length).fit(X.data)
+                self.chars_ = CharVocabulary(self.max_word_length).fit_counts(counts)
         return self
 
     def module_kwargs(self) -> dict:
@@ -141,13 +174,46 @@ class InputEncoder:
         return [{"tokens": self.vocab_.encode(s)} for s in X.data]
 
 
+class RunningMoments:
+    """Count, mean, variance, minimum and maximum per column of rows added in
+    chunks (Chan et al.'s pairwise update, in float64)."""
+
+    def __init__(self):
+        self.n = 0
+
+    def update(self, rows: np.ndarray) -> RunningMoments:
+        rows = np.asarray(rows, dtype=np.float64)
+        if not len(rows):
+            return self
+        n, mean = len(rows), rows.mean(axis=0)
+        m2 = ((rows - mean) ** 2).sum(axis=0)
+        lo, hi = rows.min(axis=0), rows.max(axis=0)
+        if self.n == 0:
+            self.mean, self.m2, self.min, self.max = mean, m2, lo, hi
+        else:
+            total = self.n + n
+            delta = mean - self.mean
+            self.mean = self.mean + delta * (n / total)
+            self.m2 = self.m2 + m2 + delta ** 2 * (self.n * n / total)
+            self.min, self.max = np.minimum(self.min, lo), np.maximum(self.max, hi)
+        self.n += n
+        return self
+
+    @property
+    def std(self) -> np.ndarray:
+        return np.sqrt(self.m2 / self.n)
+
+
 class TargetScaler:
     """Standardise regression targets; the estimator predicts in the original units."""
 
     def fit(self, y: np.ndarray) -> TargetScaler:
-        y = np.asarray(y, dtype=np.float64)
-        self.mean_ = y.mean(axis=0)
-        scale = y.std(axis=0)
+        return self.fit_moments(RunningMoments().update(y))
+
+    def fit_moments(self, moments: RunningMoments) -> TargetScaler:
+        """Fit from the moments of targets read in chunks."""
+        self.mean_ = moments.mean
+        scale = moments.std
         self.scale_ = np.where(scale < 1e-12, 1.0, scale)
         return self
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
-import warnings
 from functools import cache
 from os import PathLike
 
@@ -21,9 +20,18 @@ from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, P
 from skorch.dataset import ValidSplit, unpack_data
 from skorch.utils import TeeGenerator
 
-from .._batching import BucketBatchSampler, Collate, EncodedDataset, make_loader, unpad
+from .._batching import (
+    IGNORE_INDEX,
+    BucketBatchSampler,
+    Collate,
+    EncodedDataset,
+    make_loader,
+    unpad,
+)
 from .._checkpoint import EpochCheckpoint, finish_checkpoint, read_checkpoint
+from .._diagnostics import warn_user
 from .._sequences import Sequences, check_sequences, split_windows, truncate
+from .._streaming import BatchStream, PairSource, is_stream, renumber, unzip
 from .._vocab import InputEncoder
 from ..attention import SCORES
 from ..callbacks import ValidationAccuracy
@@ -37,6 +45,7 @@ GRADIENT_CLIP_NORM = 1.0
 # prediction batches hold up to batch_size * this many padded elements: short
 # sequences travel in large batches, long ones in small
 PREDICT_ELEMENTS_PER_SEQUENCE = 64
+SCAN_POOL = 4096  # pairs validated and counted at a time by the first pass over streamed data
 LR_PATIENCE = 2  # epochs without improvement before the learning rate halves
 FUSED_OPTIMIZERS = (torch.optim.AdamW, torch.optim.Adam)
 PRECISIONS = {"32": None, "bf16": torch.bfloat16, "16": torch.float16}
@@ -94,11 +103,19 @@ class _Net(NeuralNet):
     def _cuda(self) -> bool:
         return str(self.device).startswith("cuda")
 
+    def get_split_datasets(self, X, y=None, **fit_params):
+        if isinstance(X, BatchStream):  # streamed data carry their own (hash) split
+            return X.split()
+        return super().get_split_datasets(X, y, **fit_params)
+
     def get_iterator(self, dataset, training=False):
         kwargs = self.get_params_for("iterator_train" if training else "iterator_valid")
         batch_size = kwargs.pop("batch_size", self.batch_size)
         kwargs.pop("shuffle", None)
         kwargs.setdefault("pin_memory", self._cuda)
+        if isinstance(dataset, BatchStream):
+            return dataset.batches(batch_size, shuffle=training, seed=self.sampler_seed,
+                                   pool_factor=kwargs.get("pool_factor", 50), pin_memory=kwargs["pin_memory"])
         if batch_size == -1:
             batch_size = len(dataset)
         return make_loader(dataset, batch_size, shuffle=training, seed=self.sampler_seed,
@@ -464,7 +481,21 @@ class BaseSequenceEstimator(BaseEstimator):
         raise NotImplementedError
 
     def _fit_targets(self, y, classes=None) -> None:
-        """Learn classes / target scaling (first fit only)."""
+        """Learn classes / target scaling / target vocabulary (first fit only)."""
+        state = self._start_targets()
+        self._update_targets(state, y)
+        self._finish_targets(state, classes)
+
+    def _start_targets(self):
+        """A fresh accumulator for :meth:`_update_targets`."""
+        raise NotImplementedError
+
+    def _update_targets(self, state, y) -> None:
+        """Add one chunk of validated targets to ``state``."""
+        raise NotImplementedError
+
+    def _finish_targets(self, state, classes=None) -> None:
+        """Set the fitted target attributes from ``state``."""
         raise NotImplementedError
 
     def _encode_targets(self, y):
@@ -576,13 +607,14 @@ class BaseSequenceEstimator(BaseEstimator):
             for key, value in resume["fitted"].items():
                 setattr(self, key, value)
         fitted = not reset or resume is not None
+        if is_stream(X, y):
+            return self._fit_stream(X, y, reset=reset, fitted=fitted, resume=resume, classes=classes)
         seqs = self._check_X(X, fitted=fitted)
         y = self._check_targets(y, seqs)
         seqs, y, _ = self._limit_length(seqs, y)
         keep = np.flatnonzero(seqs.lengths > 0)
         if len(keep) == 0:
             raise ValueError("Every sequence in X is empty; there is nothing to learn from.")
-        seed = self._seed()
         if not fitted:
             self.input_encoder_ = self._make_input_encoder().fit(seqs)
             self._fit_targets(y, classes)
@@ -590,26 +622,117 @@ class BaseSequenceEstimator(BaseEstimator):
         kept = seqs.subset(keep)
         targets = [targets[i] for i in keep] if isinstance(targets, list) else targets[keep]
         dataset = EncodedDataset(self._input_items(kept, targets), kept.lengths, targets,
-                                 target_pad=np.nan if self._regression else -100)
-        stratify = self._stratify(targets)
+                                 target_pad=self._target_pad())
+        return self._train(dataset, len(keep), self._stratify(targets), reset=reset, resume=resume,
+                           lengths=seqs.lengths)
+
+    def _target_pad(self):
+        return np.nan if self._regression else IGNORE_INDEX
+
+    def _train(self, dataset, n_sequences: int, stratify, *, reset: bool, resume, lengths=None):
+        """Build (or continue) the skorch net and train it on ``dataset``."""
+        seed = self._seed()
         device = resolve_device(self.device)
         cuda = str(device).startswith("cuda")
         epochs = None
         with torch.random.fork_rng(devices=[torch.cuda.current_device()] if cuda else []):
             torch.manual_seed(seed)
             if reset:
-                self.net_ = self._build_net(len(keep), seed, stratify)
+                self.net_ = self._build_net(n_sequences, seed, stratify)
                 self.net_.initialize()
                 if resume is not None:
-                    epochs = max(self.max_epochs - len(resume["history"]), 0)
+                    epochs = self._remaining_epochs(resume)
                     self._restore(resume)
             else:  # continuing: epochs and batch size as set now, the rest as fitted
                 self.net_.sampler_seed = seed
                 self.net_.max_epochs, self.net_.batch_size = self.max_epochs, self.batch_size
-            with self._memory_hint("training", seqs.lengths):
+            with self._memory_hint("training", lengths):
                 self.net_.partial_fit(dataset, y=stratify, epochs=epochs)
         self._after_training()
         return self
+
+    def _remaining_epochs(self, resume: dict) -> int:
+        return max(self.max_epochs - len(resume["history"]), 0)
+
+    # ------------------------------------------------------------ streaming
+    def _fit_stream(self, X, y, *, reset: bool, fitted: bool, resume, classes):
+        """``fit``/``partial_fit`` on a torch Dataset or a re-iterable of
+        ``(sequence, target)`` pairs (see :mod:`skattention._streaming`)."""
+        if y is not None:
+            raise TypeError(f"X is a {type(X).__name__}, which yields (sequence, target) pairs; y must be None.")
+        if callable(self.train_split):
+            raise TypeError("train_split callables split data held in memory; with streamed X give a float (the "
+                            "share held out, chosen by a seeded hash of each pair's position) or None.")
+        if self.batch_size == -1:
+            raise ValueError("batch_size=-1 (one batch of everything) cannot stream; give a batch size.")
+        source = PairSource(X)
+        epochs = self._remaining_epochs(resume) if resume is not None else self.max_epochs
+        fraction = self.train_split if isinstance(self.train_split, numbers.Real) else None
+        if not reset:
+            fraction = fraction if self.net_.train_split is not None else None
+        source.check_passes(int(reset) + epochs * (2 if fraction else 1))
+        n_sequences = self._scan(source, fit=not fitted, classes=classes) if reset else 0
+        if reset and self._train_split(n_sequences, 0, None) is None:
+            fraction = None
+        stream = BatchStream(source, self._encode_pool, Collate(self._target_pad(), self._token_level),
+                             valid_fraction=fraction)
+        return self._train(stream, n_sequences, None, reset=reset, resume=resume)
+
+    def _scan(self, source: PairSource, *, fit: bool, classes) -> int:
+        """The first pass over streamed data: validate every pair and, with
+        ``fit``, learn the vocabularies and the classes or target scaling from
+        counts and running moments. Returns the number of pairs."""
+        encoder = self._make_input_encoder()
+        state = self._start_targets() if fit else None
+        kind = n_features = None
+        n = n_nonempty = n_long = 0
+        for positions, pairs in source.pools(SCAN_POOL):
+            xs, ys = unzip(pairs, positions)
+            try:
+                if fit:
+                    seqs = check_sequences(xs, kind=kind, n_features=n_features, allow_empty=self._token_level)
+                else:
+                    seqs = self._check_X(xs, fitted=True)
+                y = self._check_targets(ys, seqs)
+                if self.max_length is not None:
+                    n_long += int((seqs.lengths > self.max_length).sum())
+                seqs, y, _ = self._limit_length(seqs, y, warn=False)
+            except (ValueError, TypeError) as exc:
+                raise renumber(exc, positions) from exc
+            if seqs.lengths.any():  # the first chunk with elements decides what the others must be
+                kind, n_features = seqs.kind, seqs.n_features
+            n += len(pairs)
+            n_nonempty += int((seqs.lengths > 0).sum())
+            if fit:
+                encoder.update(seqs)
+                self._update_targets(state, y)
+        if n_nonempty == 0:
+            raise ValueError("X is empty; expected at least one sequence." if n == 0 else
+                             "Every sequence in X is empty; there is nothing to learn from.")
+        if n_long:
+            self._warn_long(n_long)
+        if fit:
+            self.input_encoder_ = encoder.finish()
+            self._finish_targets(state, classes)
+        return n
+
+    def _encode_pool(self, pairs: list, positions: np.ndarray):
+        """One pool of streamed pairs, validated and encoded as ``fit`` encodes
+        lists: ``(items, lengths, targets, positions)`` without empty sequences."""
+        xs, ys = unzip(pairs, positions)
+        try:
+            seqs = self._check_X(xs, fitted=True)
+            y = self._check_targets(ys, seqs)
+            seqs, y, owners = self._limit_length(seqs, y, warn=False)
+            if owners is not None:
+                positions = positions[owners]
+            targets = self._encode_targets(y)
+        except (ValueError, TypeError) as exc:
+            raise renumber(exc, positions) from exc
+        keep = np.flatnonzero(seqs.lengths > 0)
+        kept = seqs.subset(keep)
+        targets = [targets[i] for i in keep] if isinstance(targets, list) else targets[keep]
+        return self._input_items(kept, targets), kept.lengths, targets, positions[keep]
 
     def _restore(self, resume: dict) -> None:
         """Put a checkpoint's weights, optimizer state and history into the new net."""
@@ -624,10 +747,10 @@ class BaseSequenceEstimator(BaseEstimator):
             # early stopping restored its best epoch (of the metric it watches); without it, the last
             stopper = dict(self.net_.callbacks_).get("early_stopping")
             kept = stopper.best_epoch_ if getattr(stopper, "best_epoch_", 0) else len(self.history_)
-            warnings.warn(
+            warn_user(
                 f"Training was interrupted after epoch {len(self.history_)}; the model holds the weights of "
                 f"epoch {kept}." + (" Calling fit again resumes from the checkpoint." if self.checkpoint_dir
-                                    else ""), UserWarning, stacklevel=3)
+                                    else ""), UserWarning)
         elif self.checkpoint_dir is not None:
             finish_checkpoint(self.checkpoint_dir)
 
@@ -648,26 +771,29 @@ class BaseSequenceEstimator(BaseEstimator):
                 "batch_size, or set max_length to cut long sequences; "
                 "precision='bf16' also halves activation memory on a GPU.") from exc
 
-    def _limit_length(self, seqs: Sequences, y=None, *, training: bool = True):
+    def _limit_length(self, seqs: Sequences, y=None, *, training: bool = True, warn: bool = True):
         """Apply ``max_length``: token estimators split longer sequences into
         windows (targets too), sequence estimators keep their first
         ``max_length`` elements. Returns the sequences, their targets and the
-        window owners (None unless windows were cut). Warns with the count,
-        except when predicting through windows, which loses no output."""
+        window owners (None unless windows were cut). Warns with the count
+        (unless ``warn`` is False), except when predicting through windows,
+        which loses no output."""
         if self.max_length is None or not len(seqs) or seqs.lengths.max() <= self.max_length:
             return seqs, y, None
         long = int((seqs.lengths > self.max_length).sum())
         owners = None
         if self._windowed:
             seqs, y, owners = split_windows(seqs, y, self.max_length)
-            action = "split into windows of at most"
         else:
             seqs = truncate(seqs, self.max_length)
-            action = "truncated to their first"
-        if training or not self._windowed:
-            warnings.warn(f"{long} sequence(s) longer than max_length={self.max_length} were {action} "
-                          f"{self.max_length} elements.", UserWarning, stacklevel=4)
+        if warn and (training or not self._windowed):
+            self._warn_long(long)
         return seqs, y, owners
+
+    def _warn_long(self, count: int) -> None:
+        action = "split into windows of at most" if self._windowed else "truncated to their first"
+        warn_user(f"{count} sequence(s) longer than max_length={self.max_length} were {action} "
+                  f"{self.max_length} elements.", UserWarning)
 
     def fit(self, X, y=None):
         """Fit the model on sequences ``X`` and targets ``y``.
@@ -675,12 +801,22 @@ class BaseSequenceEstimator(BaseEstimator):
         With ``warm_start=True`` and an already fitted model, training continues
         from the current weights, vocabulary and classes.
 
+        Data larger than memory can be streamed: pass a
+        :class:`torch.utils.data.Dataset`, or any iterable that can be read
+        more than once, yielding ``(sequence, target)`` pairs, with ``y=None``.
+        A first pass learns the vocabularies and the classes or target
+        scaling, then every epoch reads the data again in pools of
+        ``batch_size * 50`` pairs, each sorted into length buckets; only one
+        pool is in memory at a time. A ``float`` ``train_split`` holds out
+        pairs by a seeded hash of their position (the same pairs every
+        epoch). See the "Scaling out" page.
+
         Parameters
         ----------
-        X : list of sequences
+        X : list of sequences, torch Dataset, or iterable of (sequence, target) pairs
             Token lists, or numeric arrays of shape ``(length, n_features)``;
             see the user guide for every accepted format.
-        y : targets
+        y : targets, or None when ``X`` yields pairs
             One label (or number) per element for token estimators, one per
             sequence for sequence estimators, one output token list per
             sequence for seq2seq.
@@ -688,17 +824,33 @@ class BaseSequenceEstimator(BaseEstimator):
         Returns
         -------
         self
+
+        Examples
+        --------
+        >>> from skattention import AttentionSequenceClassifier
+        >>> class Reviews:  # read from disk in real use; every iter() starts over
+        ...     def __iter__(self):
+        ...         for i in range(40):
+        ...             yield (["good", "fun"] if i % 2 else ["bad", "dull"]), i % 2
+        >>> clf = AttentionSequenceClassifier(d_model=16, n_heads=2, max_epochs=10, random_state=0)
+        >>> clf.fit(Reviews()).predict([["good"], ["dull"]]).tolist()
+        [1, 0]
         """
         return self._fit(X, y, reset=not (self.warm_start and hasattr(self, "net_")))
 
     def partial_fit(self, X, y=None, classes=None):
         """Train for ``max_epochs`` more epochs without re-initialising (skorch's
         semantics); the first call learns the vocabulary and the classes
-        (pass ``classes`` to declare labels that this chunk lacks).
+        (pass ``classes`` to declare labels that this chunk lacks). Calling it
+        on successive chunks with ``max_epochs=1`` trains over data that
+        never sits in memory at once; words that first appear in later chunks
+        map to the unknown token (their characters still count), so learning
+        the vocabulary from a stream with :meth:`fit` is the better choice
+        when that is possible.
 
         Parameters
         ----------
-        X : list of sequences
+        X : list of sequences, torch Dataset, or iterable of (sequence, target) pairs
         y : targets, as for :meth:`fit`
         classes : array-like, optional
             Every label the model will ever see (classifiers, first call).

@@ -4,23 +4,42 @@ only difference between the levels is one label per element or per sequence."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 from sklearn.preprocessing import LabelEncoder
 
 from .._diagnostics import check_classes, check_constant
-from .._vocab import TargetScaler
+from .._vocab import RunningMoments, TargetScaler
 from ..modules import MaskedMSELoss, class_probabilities
 
 
 class ClassifierTargets:
     """``classes_``, label encoding and probabilities."""
 
-    def _fit_targets(self, y, classes=None):
-        if self._token_level:  # labels stay Python objects, like the label sequences given
-            labels = [label for seq in y for label in seq] if classes is None else list(classes)
-            labels = np.asarray(labels, dtype=object)
-        else:  # one label per sequence: sklearn's usual native dtype
-            labels = np.asarray(y if classes is None else classes)
+    def _start_targets(self) -> dict:
+        return {"counts": Counter(), "types": set()}
+
+    def _update_targets(self, state: dict, y) -> None:
+        labels = [label for seq in y for label in seq] if self._token_level else y.tolist()
+        state["counts"].update(labels)
+        state["types"].update(map(type, labels))
+        state["dtype"] = state.get("dtype", None if self._token_level else np.asarray(y).dtype)
+
+    def _finish_targets(self, state: dict, classes=None) -> None:
+        seen = list(state["counts"])
+        if classes is not None:
+            labels = list(classes)
+        elif len(state["types"]) == 1 and state["dtype"] is not None and state["dtype"].kind != "O":
+            # one label per sequence, all of one type: sklearn's usual native dtype
+            dtype = state["dtype"] if state["dtype"].kind in "biuf" else None
+            labels = np.asarray(seen, dtype=dtype)
+        else:
+            labels = None
+        if self._token_level or labels is None:  # labels stay Python objects, like the label sequences given
+            labels = np.asarray(seen if labels is None else labels, dtype=object)
+        elif not isinstance(labels, np.ndarray):
+            labels = np.asarray(labels)
         try:
             self._label_encoder = LabelEncoder().fit(labels)
         except TypeError:
@@ -33,7 +52,7 @@ class ClassifierTargets:
         if classes is None:
             regressor = type(self).__name__.replace("Classifier", "Regressor")
             # scikit-learn already warns about nearly-distinct labels, one per sequence
-            check_classes(self.classes_, len(labels), type(self).__name__, regressor,
+            check_classes(self.classes_, state["counts"].total(), type(self).__name__, regressor,
                           distinct=self._token_level)
 
     def _encode_targets(self, y):
@@ -73,12 +92,21 @@ class RegressorTargets:
         tags.target_tags.multi_output = True
         return tags
 
-    def _fit_targets(self, y, classes=None):
+    def _start_targets(self) -> dict:
+        return {"moments": RunningMoments(), "single": True}
+
+    def _update_targets(self, state: dict, y) -> None:
         arrays = y if self._token_level else [y]
-        self._single_output = all(a.ndim == 1 for a in arrays)
-        stacked = np.concatenate([a.reshape(len(a), -1) for a in arrays if len(a)])
-        check_constant(stacked)
-        self.target_scaler_ = TargetScaler().fit(stacked)
+        state["single"] &= all(a.ndim == 1 for a in arrays)
+        rows = [a.reshape(len(a), -1) for a in arrays if len(a)]
+        if rows:
+            state["moments"].update(np.concatenate(rows))
+
+    def _finish_targets(self, state: dict, classes=None) -> None:
+        moments = state["moments"]
+        self._single_output = state["single"]
+        check_constant(moments.n, moments.min, moments.max)
+        self.target_scaler_ = TargetScaler().fit_moments(moments)
         if not np.isfinite(self.target_scaler_.scale_).all():
             raise ValueError("y's values are too large to standardise (their spread overflows float64); "
                              "rescale the targets, for example to other units.")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import numpy as np
 import torch
 
@@ -148,8 +150,34 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         ys = [t.tolist() if isinstance(t, np.ndarray) and t.dtype.kind in "iub" else t for t in ys]
         return check_sequences(ys, kind=TOKENS, name="y").data
 
-    def _fit_targets(self, y, classes=None):
-        self.target_vocab_ = Vocabulary(specials=TARGET_SPECIALS).fit(y)
+    def _start_targets(self) -> Counter:
+        return Counter()
+
+    def _update_targets(self, state: Counter, y) -> None:
+        state.update(token for target in y for token in target)
+
+    def _finish_targets(self, state: Counter, classes=None) -> None:
+        for token in classes if classes is not None else ():  # declared in partial_fit: kept even if unseen
+            state[token] = max(state[token], 1)
+        self.target_vocab_ = Vocabulary(specials=TARGET_SPECIALS).fit_counts(state)
+
+    def partial_fit(self, X, y=None, classes=None):
+        """Train for ``max_epochs`` more epochs without re-initialising; the
+        first call learns the vocabularies.
+
+        Parameters
+        ----------
+        X : list of sequences, torch Dataset or iterable of pairs
+        y : list of target token sequences
+        classes : iterable of tokens, optional
+            Every target token the model will ever have to produce (first
+            call): later chunks may then use tokens this one lacks.
+
+        Returns
+        -------
+        self
+        """
+        return super().partial_fit(X, y, classes=classes)
 
     @property
     def target_vocabulary_(self) -> dict:
