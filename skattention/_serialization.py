@@ -123,7 +123,10 @@ def _sha256(path: Path) -> str:
 
 
 def _plain_module(module: torch.nn.Module) -> torch.nn.Module:
-    return getattr(module, "_orig_mod", module)  # torch.compile wraps the module
+    module = getattr(module, "_orig_mod", module)  # torch.compile wraps the module
+    if isinstance(module, torch.nn.parallel.DistributedDataParallel):  # so does Accelerate across processes
+        module = getattr(module.module, "_orig_mod", module.module)
+    return module
 
 
 # ------------------------------------------------------------------ public

@@ -31,6 +31,7 @@ from .._batching import (
 from .._checkpoint import EpochCheckpoint, finish_checkpoint, read_checkpoint
 from .._diagnostics import warn_user
 from .._sequences import Sequences, check_sequences, split_windows, truncate
+from .._serialization import _plain_module
 from .._streaming import BatchStream, PairSource, is_stream, renumber, unzip
 from .._vocab import InputEncoder
 from ..attention import SCORES
@@ -100,8 +101,13 @@ class _Net(NeuralNet):
         return defaults[:pos] + list(self.extra_default_callbacks) + defaults[pos:]
 
     @property
+    def compute_device(self):
+        """Where batches go (the accelerator's device when one is used)."""
+        return self.device
+
+    @property
     def _cuda(self) -> bool:
-        return str(self.device).startswith("cuda")
+        return str(self.compute_device).startswith("cuda")
 
     def get_split_datasets(self, X, y=None, **fit_params):
         if isinstance(X, BatchStream):  # streamed data carry their own (hash) split
@@ -133,16 +139,16 @@ class _Net(NeuralNet):
         dtype = PRECISIONS[getattr(self, "precision", "32")]  # nets pickled before precision existed
         if dtype is None:
             return contextlib.nullcontext()
-        return torch.autocast(torch.device(self.device).type, dtype=dtype)
+        return torch.autocast(torch.device(self.compute_device).type, dtype=dtype)
 
     def infer(self, x, **fit_params):
-        x = to_device(x, self.device, self._cuda)
+        x = to_device(x, self.compute_device, self._cuda)
         with self.autocast():
             return self.module_(**x, **fit_params)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
         y_pred = y_pred.float() if torch.is_floating_point(y_pred) else y_pred
-        return self.criterion_(y_pred, to_device(y_true, self.device, self._cuda))
+        return self.criterion_(y_pred, to_device(y_true, self.compute_device, self._cuda))
 
     def train_step_single(self, batch, **fit_params):
         self._set_training(True)
@@ -287,6 +293,7 @@ class BaseSequenceEstimator(BaseEstimator):
         device="auto",
         precision: str = "32",
         compile: bool = False,
+        accelerator=None,
         max_length: int | None = None,
         checkpoint_dir=None,
         random_state=None,
@@ -310,6 +317,7 @@ class BaseSequenceEstimator(BaseEstimator):
         self.device = device
         self.precision = precision
         self.compile = compile
+        self.accelerator = accelerator
         self.max_length = max_length
         self.checkpoint_dir = checkpoint_dir
         self.random_state = random_state
@@ -351,6 +359,8 @@ class BaseSequenceEstimator(BaseEstimator):
             "verbose": (lambda v: _is_int(v, 0) or isinstance(v, bool), "an int >= 0"),
             "precision": (lambda v: isinstance(v, str) and v in PRECISIONS, f"one of {tuple(PRECISIONS)}"),
             "compile": (lambda v: isinstance(v, bool), "a bool"),
+            "accelerator": (lambda v: v is None or all(hasattr(v, a) for a in ("prepare", "autocast", "backward")),
+                            "None or an accelerate.Accelerator"),
             "max_length": (lambda v: v is None or _is_int(v, 1), "None or an int >= 1"),
             "checkpoint_dir": (lambda v: v is None or isinstance(v, (str, PathLike)), "None or a folder path"),
         }
@@ -361,6 +371,9 @@ class BaseSequenceEstimator(BaseEstimator):
             value = getattr(self, param)
             if not ok(value):
                 raise ValueError(f"The {param!r} parameter of {name} must be {expected}; got {value!r}.")
+        if self.accelerator is not None and self.precision != "32":
+            raise ValueError(f"With an accelerator, mixed precision is the accelerator's: leave precision='32' and "
+                             f"create it as Accelerator(mixed_precision='bf16'); got precision={self.precision!r}.")
         if self.encoder != "birnn" and self.d_model % self.n_heads:
             raise ValueError(f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}.")
         if self.encoder != "transformer" and self.d_model % 2:
@@ -544,7 +557,16 @@ class BaseSequenceEstimator(BaseEstimator):
 
     def _build_net(self, n_sequences: int, seed: int, stratify) -> _Net:
         train_split = self._train_split(n_sequences, seed, stratify)
-        extra = [("gradient_clipping", GradientNormClipping(GRADIENT_CLIP_NORM))]
+        net_class, net_kwargs = _Net, {"device": resolve_device(self.device)}
+        clipping = GradientNormClipping(GRADIENT_CLIP_NORM)
+        if self.accelerator is not None:
+            from ._accelerate import AcceleratedNet, AcceleratorGradientClipping
+
+            net_class, clipping = AcceleratedNet, AcceleratorGradientClipping(GRADIENT_CLIP_NORM)
+            # the accelerator places the module; batches follow it (net.compute_device)
+            net_kwargs = {"accelerator": self.accelerator,
+                          "device": None if self.accelerator.device_placement else net_kwargs["device"]}
+        extra = [("gradient_clipping", clipping)]
         if train_split is not None:
             if not self._regression:
                 extra.append(("valid_acc", ValidationAccuracy()))
@@ -571,7 +593,7 @@ class BaseSequenceEstimator(BaseEstimator):
         if self.compile:
             kwargs["compile__dynamic"] = True  # ragged batches: one graph for every shape
         kwargs.update(self._skorch_kwargs())
-        return _Net(
+        return net_class(
             module=self._module,
             criterion=self._criterion,
             optimizer=self.optimizer,
@@ -583,11 +605,11 @@ class BaseSequenceEstimator(BaseEstimator):
             extra_default_callbacks=extra,
             predict_nonlinearity=None,
             verbose=int(self.verbose),
-            device=resolve_device(self.device),
             precision=self.precision,
             compile=self.compile,
             token_targets=self._token_level,
             sampler_seed=seed,
+            **net_kwargs,
             **kwargs,
         )
 
@@ -632,7 +654,7 @@ class BaseSequenceEstimator(BaseEstimator):
     def _train(self, dataset, n_sequences: int, stratify, *, reset: bool, resume, lengths=None):
         """Build (or continue) the skorch net and train it on ``dataset``."""
         seed = self._seed()
-        device = resolve_device(self.device)
+        device = self.accelerator.device if self.accelerator is not None else resolve_device(self.device)
         cuda = str(device).startswith("cuda")
         epochs = None
         with torch.random.fork_rng(devices=[torch.cuda.current_device()] if cuda else []):
@@ -665,6 +687,9 @@ class BaseSequenceEstimator(BaseEstimator):
                             "share held out, chosen by a seeded hash of each pair's position) or None.")
         if self.batch_size == -1:
             raise ValueError("batch_size=-1 (one batch of everything) cannot stream; give a batch size.")
+        if self.accelerator is not None and self.accelerator.num_processes > 1:
+            raise ValueError("Streamed data train in one process: data-parallel training across the "
+                             f"{self.accelerator.num_processes} processes of an accelerator needs X and y as lists.")
         source = PairSource(X)
         epochs = self._remaining_epochs(resume) if resume is not None else self.max_epochs
         fraction = self.train_split if isinstance(self.train_split, numbers.Real) else None
@@ -738,7 +763,7 @@ class BaseSequenceEstimator(BaseEstimator):
         """Put a checkpoint's weights, optimizer state and history into the new net."""
         from skorch.history import History
 
-        self.net_.module_.load_state_dict(resume["weights"])
+        _plain_module(self.net_.module_).load_state_dict(resume["weights"])
         self.net_.optimizer_.load_state_dict(resume["optimizer"])
         self.net_.history = History(resume["history"])
 

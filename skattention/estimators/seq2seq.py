@@ -48,7 +48,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         Longest output; None allows ``2 * source length + 10`` per batch.
     length_penalty : float, default=1.0
         Beam hypotheses are ranked by ``log p / length ** length_penalty``.
-    max_epochs, batch_size, lr, optimizer, train_split, patience, callbacks, warm_start, device, precision, compile, max_length, checkpoint_dir, random_state, verbose, **kwargs
+    max_epochs, batch_size, lr, optimizer, train_split, patience, callbacks, warm_start, device, precision, compile, accelerator, max_length, checkpoint_dir, random_state, verbose, **kwargs
         As for :class:`~skattention.AttentionTokenClassifier`; early stopping
         watches the teacher-forced validation token accuracy.
 
@@ -100,6 +100,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         device="auto",
         precision: str = "32",
         compile: bool = False,
+        accelerator=None,
         max_length: int | None = None,
         checkpoint_dir=None,
         random_state=None,
@@ -115,7 +116,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
             n_layers=n_layers, dropout=dropout, max_epochs=max_epochs, batch_size=batch_size,
             lr=lr, optimizer=optimizer, train_split=train_split, patience=patience,
             callbacks=callbacks, warm_start=warm_start, device=device,
-            precision=precision, compile=compile, max_length=max_length, checkpoint_dir=checkpoint_dir,
+            precision=precision, compile=compile, accelerator=accelerator, max_length=max_length, checkpoint_dir=checkpoint_dir,
             random_state=random_state, verbose=verbose, **kwargs,
         )
 
@@ -224,7 +225,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
             for positions, lengths, Xb in batches:
                 max_len = self.max_output_length or 2 * int(lengths.max()) + 10
                 with self.net_.autocast():
-                    decoded = self.net_.module_.generate(**to_device(Xb, self.net_.device), max_length=max_len,
+                    decoded = self.net_.module_.generate(**to_device(Xb, self.net_.compute_device), max_length=max_len,
                                                          beam_size=self.beam_size,
                                                          length_penalty=self.length_penalty)
                 for i, length, (ids, align) in zip(positions, lengths, decoded):

@@ -48,6 +48,7 @@ class _SequenceEstimator(BaseSequenceEstimator):
         device="auto",
         precision: str = "32",
         compile: bool = False,
+        accelerator=None,
         max_length: int | None = None,
         checkpoint_dir=None,
         random_state=None,
@@ -60,7 +61,7 @@ class _SequenceEstimator(BaseSequenceEstimator):
             n_layers=n_layers, dropout=dropout, max_epochs=max_epochs, batch_size=batch_size,
             lr=lr, optimizer=optimizer, train_split=train_split, patience=patience,
             callbacks=callbacks, warm_start=warm_start, device=device,
-            precision=precision, compile=compile, max_length=max_length, checkpoint_dir=checkpoint_dir,
+            precision=precision, compile=compile, accelerator=accelerator, max_length=max_length, checkpoint_dir=checkpoint_dir,
             random_state=random_state, verbose=verbose, **kwargs,
         )
 

@@ -55,6 +55,12 @@ _PARAMS_DOC = """
     compile : bool, default=False
         Run the module through :func:`torch.compile` (``dynamic=True``; more
         options as ``compile__*``).
+    accelerator : accelerate.Accelerator or None, default=None
+        Train through Hugging Face Accelerate (skorch's
+        :class:`~skorch.hf.AccelerateMixin`): data-parallel over the
+        processes of ``accelerate launch``, mixed precision as the
+        accelerator's ``mixed_precision`` (``precision`` must stay ``"32"``).
+        See the "Scaling out" page.
     max_length : int or None, default=None
         Longest sequence the model sees. Token estimators cut longer
         sequences into consecutive windows of at most ``max_length`` elements
