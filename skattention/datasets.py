@@ -24,6 +24,7 @@ import pandas as pd
 
 __all__ = [
     "ESOL_DESCRIPTORS",
+    "ConlluStream",
     "from_long_format",
     "from_padded",
     "get_data_home",
@@ -175,13 +176,19 @@ def read_conllu(
     >>> X[0][:3], y[0][:3]  # doctest: +SKIP
     (['From', 'the', 'AP'], ['ADP', 'DET', 'PROPN'])
     """
+    X: list[list[str]] = []
+    y: list[list[str]] = []
+    for forms, labels in _iter_conllu(path, field):
+        X.append(forms)
+        y.append(labels)
+    return X, y
+
+
+def _iter_conllu(path, field: str):
     import conllu
 
     if field not in _CONLLU_FIELDS:
         raise ValueError(f"field must be one of {_CONLLU_FIELDS}, got {field!r}.")
-
-    X: list[list[str]] = []
-    y: list[list[str]] = []
     with open(path, encoding="utf-8") as handle:
         for sentence in conllu.parse_incr(handle):
             forms: list[str] = []
@@ -194,9 +201,47 @@ def read_conllu(
                 forms.append("_" if form is None else str(form))
                 labels.append("_" if label is None else str(label))
             if forms:
-                X.append(forms)
-                y.append(labels)
-    return X, y
+                yield forms, labels
+
+
+class ConlluStream:
+    """``(words, labels)`` pairs read lazily from CoNLL-U files, for training
+    on corpora that do not fit in memory.
+
+    Every iteration reads the files again from the start, one sentence at a
+    time, so a token estimator's ``fit`` can stream them (see the "Scaling
+    out" page); nothing is kept in memory. Sentences are read in file order:
+    shuffle the corpus on disk (or split it into shards listed in random
+    order), since ``fit`` only shuffles within pools of ``batch_size * 50``
+    sentences.
+
+    Parameters
+    ----------
+    paths : str, os.PathLike or list of them
+        The ``.conllu`` files, read one after another.
+    field : {"upos", "xpos", "lemma", "deprel", "form"}, default="upos"
+        The column returned as labels, as in :func:`read_conllu`.
+
+    Examples
+    --------
+    >>> from skattention import AttentionTokenClassifier
+    >>> from skattention.datasets import ConlluStream
+    >>> shards = ["wiki-00.conllu", "wiki-01.conllu", "news-00.conllu"]  # doctest: +SKIP
+    >>> tagger = AttentionTokenClassifier().fit(ConlluStream(shards))  # doctest: +SKIP
+    """
+
+    def __init__(self, paths, *, field: str = "upos"):
+        if field not in _CONLLU_FIELDS:
+            raise ValueError(f"field must be one of {_CONLLU_FIELDS}, got {field!r}.")
+        self.paths = [paths] if isinstance(paths, (str, os.PathLike)) else list(paths)
+        self.field = field
+
+    def __iter__(self):
+        for path in self.paths:
+            yield from _iter_conllu(path, self.field)
+
+    def __repr__(self) -> str:
+        return f"ConlluStream({len(self.paths)} file(s), field={self.field!r})"
 
 
 def load_ud_english_ewt(

