@@ -9,6 +9,7 @@ import pytest
 from skattention import datasets
 from skattention.datasets import (
     ESOL_DESCRIPTORS,
+    ConlluStream,
     from_long_format,
     from_padded,
     get_data_home,
@@ -219,6 +220,21 @@ def test_read_conllu_skips_ranges_and_empty_nodes(tmp_path):
     assert xpos[0] == ["PRP", "VBP", "RB", "VB", "."]
     with pytest.raises(ValueError, match="field"):
         read_conllu(path, field="feats")
+
+
+def test_conllu_stream_reads_the_files_again_on_every_iteration(tmp_path):
+    pytest.importorskip("conllu")
+    path = tmp_path / "tiny.conllu"
+    path.write_text(CONLLU, encoding="utf-8")
+    stream = ConlluStream([path, str(path)], field="lemma")
+    pairs = list(stream)
+    X, y = read_conllu(path, field="lemma")
+    assert pairs == list(zip(X, y)) * 2
+    assert list(stream) == pairs  # re-iterable: what fit needs for several passes
+    assert list(ConlluStream(path)) == list(zip(*read_conllu(path)))
+    assert "2 file(s)" in repr(stream)
+    with pytest.raises(ValueError, match="field"):
+        ConlluStream(path, field="feats")
 
 
 # --------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 from sklearn.base import clone
+from skorch.callbacks import Callback
 
 from skattention import (
     AttentionSeq2Seq,
@@ -337,3 +338,32 @@ def test_accelerator_data_parallel_over_two_processes(tmp_path):
     cls, X, y = _problem("token_classifier")
     single = cls(**TINY).fit(X, y).history[-1]["train_batch_count"]
     assert all(b <= (single + 1) // 2 + 1 for r in results for b in r["batches"])
+
+
+class _StopAt(Callback):
+    """Ctrl-C at the end of epoch ``epoch``."""
+
+    def __init__(self, epoch):
+        self.epoch = epoch
+
+    def on_epoch_end(self, net, **kwargs):
+        if len(net.history) == self.epoch:
+            raise KeyboardInterrupt
+
+
+def test_an_interrupted_streamed_fit_resumes_from_its_checkpoint(tmp_path):
+    cls, X, y = _problem("token_classifier")
+    kw = {**TINY, "max_epochs": 4, "checkpoint_dir": str(tmp_path / "ckpt")}
+    with pytest.warns(UserWarning, match="resumes from the checkpoint"):
+        cls(**kw, callbacks=[("stop", _StopAt(2))]).fit(Pairs(X, y))
+    data = Pairs(X, y)
+    resumed = cls(**kw).fit(data)
+    assert list(resumed.history_["epoch"]) == [1, 2, 3, 4]
+    assert data.passes == 1 + 2 * 2  # validation pass, then the two remaining epochs with validation
+
+
+def test_streamed_fit_shows_progress_and_the_epoch_table(capsys):
+    cls, X, y = _problem("sequence_classifier")
+    cls(**{**TINY, "verbose": 1}).fit(MapDataset(X, y))
+    out = capsys.readouterr()
+    assert "train_loss" in out.out and "valid_loss" in out.out

@@ -231,6 +231,20 @@ class _Net(NeuralNet):
         self.history.record(prefix + "_batch_count", batch_count)
 
 
+class _ProgressBar(ProgressBar):
+    """skorch's progress bar, also over streamed data, whose length is
+    unknown: the first epoch counts its batches, later epochs show them as
+    the total."""
+
+    def _get_batches_per_epoch(self, net, dataset_train, dataset_valid):
+        if not isinstance(dataset_train, BatchStream):
+            return super()._get_batches_per_epoch(net, dataset_train, dataset_valid)
+        if len(net.history) < 2:
+            return None
+        previous = net.history[-2]
+        return previous.get("train_batch_count", 0) + previous.get("valid_batch_count", 0)
+
+
 def _is_int(value, low) -> bool:
     return isinstance(value, numbers.Integral) and not isinstance(value, bool) and value >= low
 
@@ -584,7 +598,7 @@ class BaseSequenceEstimator(BaseEstimator):
                     monitor=monitor, lower_is_better=not by_accuracy, patience=self.patience,
                     load_best=True)))
         if self.verbose:
-            extra.append(("progress_bar", ProgressBar()))
+            extra.append(("progress_bar", _ProgressBar()))
         if self.checkpoint_dir is not None:
             extra.append(("epoch_checkpoint", EpochCheckpoint(self, self.checkpoint_dir)))
         kwargs = {f"module__{k}": v for k, v in self._module_kwargs().items()}
