@@ -31,12 +31,13 @@ SKORCH = [
     "skorch.net.NeuralNet.partial_fit", "skorch.history.History", "skorch.callbacks.Callback",
     "skorch.callbacks.EarlyStopping", "skorch.callbacks.Checkpoint", "skorch.callbacks.LRScheduler",
     "skorch.callbacks.ProgressBar", "skorch.callbacks.PrintLog", "skorch.callbacks.EpochScoring",
-    "skorch.callbacks.GradientNormClipping", "skorch.dataset.ValidSplit",
+    "skorch.callbacks.GradientNormClipping", "skorch.dataset.ValidSplit", "skorch.hf.AccelerateMixin",
 ]
 TORCH = [
     "torch.nn.Module", "torch.nn.LSTM", "torch.nn.GRU", "torch.nn.Embedding", "torch.nn.Linear",
     "torch.nn.functional.scaled_dot_product_attention", "torch.optim.AdamW", "torch.optim.Adam",
-    "torch.optim.SGD", "torch.autocast", "torch.compile",
+    "torch.optim.SGD", "torch.autocast", "torch.compile", "torch.utils.data.Dataset",
+    "torch.utils.data.IterableDataset", "torch.nn.parallel.DistributedDataParallel",
 ]
 PANDAS = ["pandas.DataFrame", "pandas.Series"]
 PYTHON = ["pickle", "warnings.filterwarnings", "warnings.warn"]
@@ -52,7 +53,8 @@ PROJECTS = {
     "python": ("https://docs.python.org/3/", PYTHON, lambda page: f"library/{page.split('.')[0]}.html"),
 }
 # objects documented on a shared page rather than one of their own
-PAGES = {"torch.autocast": "amp.html"}
+PAGES = {"torch.autocast": "amp.html", "torch.utils.data.Dataset": "data.html",
+         "torch.utils.data.IterableDataset": "data.html"}
 # project → (label, page#anchor, title)
 LABELS = {
     "sklearn": [
