@@ -6,7 +6,7 @@ from __future__ import annotations
 import contextlib
 import math
 import numbers
-from functools import cache
+from functools import cache, partial
 from os import PathLike
 
 import numpy as np
@@ -726,21 +726,13 @@ class BaseSequenceEstimator(BaseEstimator):
         kind = n_features = None
         n = n_nonempty = n_long = 0
         for positions, pairs in source.pools(SCAN_POOL):
-            xs, ys = unzip(pairs, positions)
-            try:
-                if fit:
-                    seqs = check_sequences(xs, kind=kind, n_features=n_features, allow_empty=self._token_level)
-                else:
-                    seqs = self._check_X(xs, fitted=True)
-                y = self._check_targets(ys, seqs)
-                if self.max_length is not None:
-                    n_long += int((seqs.lengths > self.max_length).sum())
-                seqs, y, _ = self._limit_length(seqs, y, warn=False)
-            except (ValueError, TypeError) as exc:
-                raise renumber(exc, positions) from exc
+            check = partial(check_sequences, kind=kind, n_features=n_features,
+                            allow_empty=self._token_level) if fit else None
+            seqs, y, _, long = self._read_pool(pairs, positions, check)
             if seqs.lengths.any():  # the first chunk with elements decides what the others must be
                 kind, n_features = seqs.kind, seqs.n_features
             n += len(pairs)
+            n_long += long
             n_nonempty += int((seqs.lengths > 0).sum())
             if fit:
                 encoder.update(seqs)
@@ -755,16 +747,27 @@ class BaseSequenceEstimator(BaseEstimator):
             self._finish_targets(state, classes)
         return n
 
+    def _read_pool(self, pairs: list, positions: np.ndarray, check_X=None):
+        """Validate one pool of streamed pairs (``check_X``: how to check the
+        sequences, by default against the fitted encoder) and apply
+        ``max_length``. Returns the sequences, their targets, the position of
+        each (window of a) sequence, and how many were longer than
+        ``max_length``. Errors name the pair's position in the stream."""
+        xs, ys = unzip(pairs, positions)
+        try:
+            seqs = check_X(xs) if check_X is not None else self._check_X(xs, fitted=True)
+            y = self._check_targets(ys, seqs)
+            n_long = 0 if self.max_length is None else int((seqs.lengths > self.max_length).sum())
+            seqs, y, owners = self._limit_length(seqs, y, warn=False)
+        except (ValueError, TypeError) as exc:
+            raise renumber(exc, positions) from exc
+        return seqs, y, positions if owners is None else positions[owners], n_long
+
     def _encode_pool(self, pairs: list, positions: np.ndarray):
         """One pool of streamed pairs, validated and encoded as ``fit`` encodes
         lists: ``(items, lengths, targets, positions)`` without empty sequences."""
-        xs, ys = unzip(pairs, positions)
+        seqs, y, positions, _ = self._read_pool(pairs, positions)
         try:
-            seqs = self._check_X(xs, fitted=True)
-            y = self._check_targets(ys, seqs)
-            seqs, y, owners = self._limit_length(seqs, y, warn=False)
-            if owners is not None:
-                positions = positions[owners]
             targets = self._encode_targets(y)
         except (ValueError, TypeError) as exc:
             raise renumber(exc, positions) from exc

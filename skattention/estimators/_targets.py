@@ -24,22 +24,16 @@ class ClassifierTargets:
         labels = [label for seq in y for label in seq] if self._token_level else y.tolist()
         state["counts"].update(labels)
         state["types"].update(map(type, labels))
-        state["dtype"] = state.get("dtype", None if self._token_level else np.asarray(y).dtype)
+        state.setdefault("dtype", None if self._token_level else np.asarray(y).dtype)
 
     def _finish_targets(self, state: dict, classes=None) -> None:
         seen = list(state["counts"])
         if classes is not None:
-            labels = list(classes)
-        elif len(state["types"]) == 1 and state["dtype"] is not None and state["dtype"].kind != "O":
-            # one label per sequence, all of one type: sklearn's usual native dtype
-            dtype = state["dtype"] if state["dtype"].kind in "biuf" else None
-            labels = np.asarray(seen, dtype=dtype)
-        else:
-            labels = None
-        if self._token_level or labels is None:  # labels stay Python objects, like the label sequences given
-            labels = np.asarray(seen if labels is None else labels, dtype=object)
-        elif not isinstance(labels, np.ndarray):
-            labels = np.asarray(labels)
+            labels = np.asarray(list(classes), dtype=object) if self._token_level else np.asarray(classes)
+        elif self._token_level or len(state["types"]) != 1 or state["dtype"].kind == "O":
+            labels = np.asarray(seen, dtype=object)  # Python objects, like the labels given
+        else:  # one label per sequence, all of one type: sklearn's usual native dtype
+            labels = np.asarray(seen, dtype=state["dtype"] if state["dtype"].kind in "biuf" else None)
         try:
             self._label_encoder = LabelEncoder().fit(labels)
         except TypeError:
