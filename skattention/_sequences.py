@@ -141,13 +141,15 @@ def _sequence_kind(seq, index: int, name: str) -> str:
         if len(seq) == 0:
             return ""  # decided by the other sequences
         first = seq[0]
+        # rows (lists, tuples or arrays) make a numeric (length, n_features) sequence;
+        # checked before hashability, which lists and arrays lack
+        if isinstance(first, (float, np.floating, list, tuple, np.ndarray)):
+            return NUMERIC
         if isinstance(first, (dict, set)) or not isinstance(first, Hashable):
             raise TypeError(
-                f"{name}[{index}] has a {type(first).__name__} at position 0: each argument must be "
-                "a hashable token (a string or a number), or the sequence a numeric array."
+                f"{name}[{index}] has a {type(first).__name__} at position 0: each element must be "
+                "a hashable token (a string or a number), or a row of numbers."
             )
-        if isinstance(first, (float, np.floating)) or isinstance(first, (list, tuple, np.ndarray)):
-            return NUMERIC
         return TOKENS
     raise TypeError(
         f"{name}[{index}] is a {type(seq).__name__}; expected a list of tokens or a numeric "

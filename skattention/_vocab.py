@@ -106,11 +106,19 @@ class CharVocabulary(Vocabulary):
         return state
 
 
+# Standardised numeric inputs are clipped to this many standard deviations from the
+# training mean: nothing real lies further out, and a value near float32's range
+# (1e25 times the training spread, say) would overflow inside a layer norm and
+# turn every output into NaN.
+MAX_STANDARDIZED = 1e6
+
+
 class InputEncoder:
     """Turn validated sequences into the arrays a module consumes.
 
     Token sequences give ``{"tokens": (L,), "chars": (L, W)}``; numeric ones
-    ``{"features": (L, F)}``, standardised with statistics from ``fit``.
+    ``{"features": (L, F)}``, standardised with statistics from ``fit`` and
+    clipped to ``MAX_STANDARDIZED`` standard deviations.
     """
 
     def __init__(self, *, min_freq: int = 1, max_word_length: int = 24, char_features: bool = True):
@@ -166,7 +174,8 @@ class InputEncoder:
 
     def transform(self, X: Sequences) -> list[dict]:
         if self.kind_ == NUMERIC:
-            return [{"features": (a - self.mean_) / self.scale_} for a in X.data]
+            return [{"features": np.clip((a - self.mean_) / self.scale_, -MAX_STANDARDIZED, MAX_STANDARDIZED)}
+                    for a in X.data]
         if self.char_features:
             return [
                 {"tokens": self.vocab_.encode(s), "chars": self.chars_.encode(s)} for s in X.data

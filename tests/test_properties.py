@@ -235,7 +235,7 @@ def _token_seq(tokens: list, fmt: str):
     return list(tokens)
 
 
-NUMERIC_FORMATS = ["f32", "f64", "f64", "int", "bool", "rowtuples"]
+NUMERIC_FORMATS = ["f32", "f64", "f64", "int", "bool", "rowtuples", "rowlists"]
 UNIVARIATE_FORMATS = ["1d", "floatlist", "floattuple", "series", "obj1d"]
 
 
@@ -247,8 +247,10 @@ def _numeric_seq(values: np.ndarray, fmt: str):
         return np.round(values).astype(np.int64)
     if fmt == "bool":
         return values > 0
-    if fmt == "rowtuples":  # rows as tuples are numeric; rows as lists are a KNOWN BUG (below)
+    if fmt == "rowtuples":
         return [tuple(float(v) for v in row) for row in values]
+    if fmt == "rowlists":
+        return [[float(v) for v in row] for row in values]
     if values.shape[1] == 1:
         col = values[:, 0]
         if fmt == "1d":
@@ -279,7 +281,7 @@ def raw_x(draw, kind: str, n: int, allow_empty: bool, n_features=None, long_max:
     f = n_features or draw(uniform(1, 5))
     scale = scale or draw(st.sampled_from([1.0, 1.0, 1e-3, 1e4, 1e30]))
     formats = NUMERIC_FORMATS + (UNIVARIATE_FORMATS if f == 1 else [])
-    if scale > 1e9:  # int and bool arrays would not keep the scale (KNOWN BUG: far out of range)
+    if scale > 1e9:  # int64 cannot hold values near 1e30, and bool drops the scale
         formats = [fmt for fmt in formats if fmt not in ("int", "bool")]
     fmts = draw(st.lists(st.sampled_from(formats), min_size=n, max_size=n))
     seqs = []
@@ -604,13 +606,11 @@ def sequence_targets(draw, data: Data, numeric: bool) -> None:
         data.y = [[v] * (k % 3 + 1) for k, v in enumerate(y.tolist())]
         data.must_raise.append(("label lists instead of labels", ()))
     elif defect == "missing":
-        # None only: a NaN among strings in a list becomes the class "nan", a
-        # KNOWN BUG (test_sequence_classifier_list_labels_are_validated_like_arrays)
         i = draw(uniform(0, n - 1))
         y = y.tolist()
-        y[i] = None
+        y[i] = draw(st.sampled_from([None, float("nan")]))
         data.y = y
-        data.must_raise.append(("missing (None) label", (f"y[{i}]",)))
+        data.must_raise.append(("missing (None or NaN) label", (f"y[{i}]",)))
     elif defect == "nan":
         i = draw(uniform(0, n - 1))
         y = y.copy()
@@ -666,9 +666,9 @@ def predict_inputs(draw, train: Data, seq_level: bool) -> list[Data]:
     """Inputs to predict on: the training ones, fresh ones with unseen tokens,
     and inputs unlike the training ones (other kind, other n_features, empty)."""
     kind, f = train.info["kind"], train.info.get("n_features")
-    # numeric inputs at predict time have the training scale: KNOWN BUG
-    # (test_transformer_outputs_stay_finite_far_outside_the_training_range)
-    scale = train.info.get("scale")
+    # numeric inputs at predict time draw their own scale: far outside the training
+    # range (1e30 against 1e-3) the outputs must stay finite
+    scale = None
     out = [Data(train.X, lengths=train.lengths)]
     for scenario in draw(st.lists(st.sampled_from(
             ["fresh", "fresh", "unseen", "other_kind", "other_features", "only_empty", "container"]),
@@ -709,16 +709,9 @@ def _contains(values, allowed: list) -> bool:
     return all(any(v is a or v == a for a in allowed) for v in values)
 
 
-def _finite(data: Data, *arrays) -> bool:
-    """Whether the outputs are finite; False (and no check) where a KNOWN BUG
-    (test_transformer_outputs_stay_finite_far_outside_the_training_range) makes
-    them NaN: a transformer fed values ~1e20 standardised units away from its
-    training data (1e30-scale inputs whose training values had no spread)."""
-    if data.info.get("nonfinite_ok"):
-        return False
-    for a in arrays:
-        assert np.isfinite(a).all()
-    return True
+def _assert_finite(a: np.ndarray) -> None:
+    """Outputs stay finite, even for inputs far outside the training range."""
+    assert np.isfinite(a).all()
 
 
 def _rows_sum_to_one(w: np.ndarray) -> None:
@@ -742,8 +735,7 @@ def _check_attention(est, data: Data, label, shape_of, no_attention: bool) -> No
     for k, (w, m) in enumerate(zip(weights, data.lengths)):
         shape, sums = shape_of(k, m)
         assert isinstance(w, np.ndarray) and w.shape == shape, (w.shape, shape)
-        if not _finite(data, w):
-            continue
+        _assert_finite(w)
         if sums:
             _rows_sum_to_one(w)
         elif w.size:  # pooling="cls": the summary position's weight on itself is left out
@@ -763,8 +755,8 @@ def check_token_classifier(est, data: Data, label, no_attention) -> None:
     assert isinstance(proba, list) and len(proba) == len(data.lengths)
     for p, m in zip(proba, data.lengths):
         assert p.shape == (m, len(classes))
-        if _finite(data, p):
-            _rows_sum_to_one(p)
+        _assert_finite(p)
+        _rows_sum_to_one(p)
     _check_attention(est, data, label, lambda k, m: ((N_HEADS, m, m), True), no_attention)
 
 
@@ -775,7 +767,7 @@ def check_token_regressor(est, data: Data, label, no_attention, width) -> None:
     assert isinstance(pred, list) and len(pred) == len(data.lengths)
     for p, m in zip(pred, data.lengths):
         assert isinstance(p, np.ndarray) and p.shape == ((m,) if width is None else (m, width))
-        _finite(data, p)
+        _assert_finite(p)
     _check_attention(est, data, label, lambda k, m: ((N_HEADS, m, m), True), no_attention)
 
 
@@ -795,8 +787,8 @@ def check_sequence_classifier(est, data: Data, label, no_attention) -> None:
     assert _contains(pred.tolist(), classes)
     proba = attempt((*label, "predict_proba"), lambda: est.predict_proba(data.X), "ok")
     assert proba.shape == (len(data.lengths), len(classes))
-    if _finite(data, proba):
-        _rows_sum_to_one(proba)
+    _assert_finite(proba)
+    _rows_sum_to_one(proba)
     _check_attention(est, data, label, _sequence_attention_shape(est.pooling), no_attention)
 
 
@@ -806,7 +798,7 @@ def check_sequence_regressor(est, data: Data, label, no_attention, width) -> Non
         return
     n = len(data.lengths)
     assert isinstance(pred, np.ndarray) and pred.shape == ((n,) if width is None else (n, width))
-    _finite(data, pred)
+    _assert_finite(pred)
     _check_attention(est, data, label, _sequence_attention_shape(est.pooling), no_attention)
 
 
@@ -836,7 +828,6 @@ def fit_and_check(est, train: Data, check, predict_sets: list[Data], **kw):
         return
     assert fitted is est
     for data in predict_sets:
-        data.info["nonfinite_ok"] = est.encoder == "transformer" and train.info.get("scale", 0) > 1e15
         check(est, data, (name,), **kw)
     # score on the training data: accuracy / exact match in [0, 1], R2 a float
     # (NaN for a single element, as in scikit-learn)
@@ -1207,11 +1198,6 @@ def test_cls_pooling_weights_rows_sum_to_at_most_one():
         assert ((w.sum(axis=-1) > 0) & (w.sum(axis=-1) <= 1 + 1e-4)).all()
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "KNOWN BUG: a numeric sequence whose rows are lists (or a 2-D object array) is rejected "
-    "with \"X[0] has a list at position 0: each argument must be a hashable token\", while rows "
-    "as tuples are read as numbers (_sequence_kind checks Hashable before its numeric-rows "
-    "branch, which is unreachable for lists and arrays)"))
 @pytest.mark.parametrize("seq", [[[1.0, 2.0], [3.0, 4.0]],
                                  np.array([[1.0, 2.0], [3.0, 4.0]], dtype=object)],
                          ids=["rows-as-lists", "2d-object-array"])
@@ -1221,10 +1207,6 @@ def test_numeric_rows_as_lists_read_like_rows_as_tuples(seq):
     assert reg.predict(X).shape == (2,)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "KNOWN BUG: with encoder='transformer', a finite input about 1e20 times the training "
-    "scale gives NaN predict_proba / predict (float32 overflow after standardisation), "
-    "with no error or warning; the hybrid and birnn encoders stay finite"))
 def test_transformer_outputs_stay_finite_far_outside_the_training_range():
     rng = np.random.default_rng(0)
     X = [rng.standard_normal((5, 1)) for _ in range(6)]
