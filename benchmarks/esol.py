@@ -13,7 +13,7 @@ RandomForest on descriptors.
   on the same folds.
 
     python benchmarks/esol.py            # the full 5-fold run
-    python benchmarks/esol.py --quick    # 3 folds, 3 epochs
+    python benchmarks/esol.py --quick    # 2 folds, 2 epochs
     python benchmarks/esol.py --tune     # how CONFIG was chosen (see below)
 
 CONFIG was chosen by ``GridSearchCV`` (3-fold) on the training part of the
@@ -53,9 +53,9 @@ def main():
     equation = frame["ESOL predicted log solubility in mols per litre"].to_numpy()
     config, defaults, n_folds = dict(CONFIG), {"random_state": 0}, 5
     if args.quick:
-        config.update(max_epochs=3)
-        defaults.update(max_epochs=3)
-        n_folds = 3
+        config.update(max_epochs=2)
+        defaults.update(max_epochs=2)
+        n_folds = 2
     cv = KFold(n_folds, shuffle=True, random_state=0)
 
     if args.tune:

@@ -10,7 +10,7 @@
   LogisticRegression, its ``C`` chosen by an inner 3-fold ``GridSearchCV``.
 
     python benchmarks/mr_polarity.py            # the full 10-fold run
-    python benchmarks/mr_polarity.py --quick    # 2,000 sentences, 3 folds, 2 epochs
+    python benchmarks/mr_polarity.py --quick    # 600 sentences, 3 folds, 2 epochs
 
 Published anchors (10-fold CV): NBSVM-bi 0.794 (Wang & Manning 2012),
 CNN-rand 0.761 and CNN-static with word2vec 0.810 (Kim 2014).
@@ -59,7 +59,7 @@ def main():
     config = dict(CONFIG)
     n_folds = 10
     if args.quick:
-        idx = np.random.RandomState(0).permutation(len(X))[:2000]
+        idx = np.random.RandomState(0).permutation(len(X))[:600]
         X, y = [X[i] for i in idx], y[idx]
         config["max_epochs"], n_folds = 2, 3
     cv = StratifiedKFold(n_folds, shuffle=True, random_state=0)

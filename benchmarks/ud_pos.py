@@ -14,7 +14,7 @@ tokenisation, no pretrained embeddings), in the same run:
     python benchmarks/ud_pos.py                # defaults vs CRF (about 10 minutes on 2 cores)
     python benchmarks/ud_pos.py --config       # also the documented configuration
     python benchmarks/ud_pos.py --bf16         # also the defaults with precision="bf16"
-    python benchmarks/ud_pos.py --quick        # 2,000 training sentences, 3 epochs
+    python benchmarks/ud_pos.py --quick        # 500 training sentences, 2 epochs
 
 Published anchors (UD English-EWT test UPOS): UDPipe 1 94.4 (trained from
 scratch, raw text), Stanza 95.4 (raw text, pretrained word vectors), UDPipe 2
@@ -83,8 +83,8 @@ def main():
     X_test, y_test = load_ud_english_ewt("test")
     defaults, config = {"random_state": 0}, dict(CONFIG)
     if args.quick:
-        X_train, y_train = X_train[:2000], y_train[:2000]
-        defaults["max_epochs"] = config["max_epochs"] = 3
+        X_train, y_train = X_train[:500], y_train[:500]
+        defaults["max_epochs"] = config["max_epochs"] = 2
     data = (X_train, y_train, X_test, y_test)
     score = dict(unit="tokens", score=flat_accuracy_score)
 
