@@ -1074,10 +1074,11 @@ def _print_summary(request):
 
 
 # --------------------------------------------------------------------------- regressions
-# One plain example per bug the generated cases found. Those fixed (in commit
-# 8ca01fb) are plain regression tests; those still open are strict xfails:
-# once the library is fixed they XPASS, which fails, as a reminder to drop the
-# xfail and the detour in the hypothesis tests above (search for "KNOWN BUG").
+# One plain example per bug the generated cases found. Those fixed (commits
+# 8ca01fb, 6ca00e2, 963434d) are plain regression tests; one still open would be
+# a strict xfail: once the library is fixed it XPASSes, which fails, as a
+# reminder to drop the xfail and any detour in the hypothesis tests above
+# (marked "KNOWN BUG"). None is open now.
 def _raises_clearly(fn, names=()) -> BaseException:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", DataWarning)
