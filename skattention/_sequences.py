@@ -147,7 +147,7 @@ def _sequence_kind(seq, index: int, name: str) -> str:
             return NUMERIC
         if isinstance(first, (dict, set)) or not isinstance(first, Hashable):
             raise TypeError(
-                f"{name}[{index}] has a {type(first).__name__} at position 0: each element must be "
+                f"{name}[{index}] has a {type(first).__name__} at position 0: each argument must be "
                 "a hashable token (a string or a number), or a row of numbers."
             )
         return TOKENS
