@@ -351,3 +351,75 @@ def test_japanese_vowels():
     assert set(y.tolist()) == {str(i) for i in range(1, 10)}
     with pytest.raises(ValueError):
         datasets.load_japanese_vowels("dev")
+
+
+@pytest.mark.parametrize("name, n_train, n_test", [
+    ("french_sequoia", 2231, 456), ("indonesian_gsd", 559, 557), ("irish_idt", 451, 454)])
+def test_ud_treebanks(name, n_train, n_test):
+    pytest.importorskip("conllu")
+    home = _data_home_or_skip()
+    folder = datasets.UD_TREEBANKS[name][0]
+    if not (home / folder).is_dir():
+        pytest.skip(f"{folder} not available")
+    X, y = datasets.load_ud_treebank(name, "train")
+    X_test, y_test = datasets.load_ud_treebank(name, "test")
+    assert (len(X), len(X_test)) == (n_train, n_test)
+    assert all(len(a) == len(b) > 0 for a, b in zip(X + X_test, y + y_test))
+    assert {tag for seq in y + y_test for tag in seq} <= UPOS_TAGS | {"_"}
+    with pytest.raises(ValueError, match=r"split must be one of \['test', 'train'\] for irish_idt"):
+        datasets.load_ud_treebank("irish_idt", "dev")
+    with pytest.raises(ValueError, match="name must be one of"):
+        datasets.load_ud_treebank("klingon", "train")
+
+
+def test_ud_treebank_reads_the_dev_file_as_training_set(tmp_path):
+    pytest.importorskip("conllu")
+    (tmp_path / "ud_irish_idt").mkdir()
+    (tmp_path / "ud_irish_idt" / "ga_idt-ud-dev.conllu").write_text(CONLLU, encoding="utf-8")
+    X, _ = datasets.load_ud_treebank("irish_idt", "train", data_home=tmp_path)
+    assert X[1] == ["Hi"]
+
+
+@pytest.mark.parametrize("name, split, n, classes", [
+    ("sst2", "train", 6920, {0, 1}), ("sst2", "dev", 872, {0, 1}), ("sst2", "test", 1821, {0, 1}),
+    ("subj", None, 10000, {0, 1}), ("trec", "train", 5452, set(range(6))), ("trec", "test", 500, set(range(6))),
+    ("mr", "all", 10662, {0, 1})])
+def test_sentence_classification_sets(name, split, n, classes):
+    home = _data_home_or_skip()
+    if not (home / "sentence_classification").is_dir():
+        pytest.skip("sentence classification files not available")
+    X, y = datasets.load_sentence_classification(name, split)
+    assert len(X) == len(y) == n and set(y.tolist()) == classes and y.dtype.kind == "i"
+    assert all(len(x) > 0 and all(isinstance(t, str) and t.strip() == t and t for t in x) for x in X)
+
+
+def test_sentence_classification_format_and_errors(tmp_path):
+    folder = tmp_path / "sentence_classification"
+    folder.mkdir()
+    (folder / "subj.all").write_bytes(b"1 caf\xe9 au lait\n0 plain\x85 text .\n\n")  # latin-1, with NEL
+    X, y = datasets.load_sentence_classification("subj", data_home=tmp_path)
+    assert X == [["caf\xe9", "au", "lait"], ["plain", "text", "."]] and y.tolist() == [1, 0]  # NEL: a space, not a line
+    (folder / "TREC.test.all").write_text("DESC what ?\n")
+    with pytest.raises(ValueError, match="TREC.test.all:1 does not start with a numeric label"):
+        datasets.load_sentence_classification("trec", "test", data_home=tmp_path)
+    with pytest.raises(ValueError, match="split must be one of"):
+        datasets.load_sentence_classification("sst2", "all", data_home=tmp_path)
+    with pytest.raises(ValueError, match="name must be one of"):
+        datasets.load_sentence_classification("imdb", data_home=tmp_path)
+
+
+@pytest.mark.parametrize("name, n_train, channels, task", [
+    ("GunPoint", 50, 1, "classification"), ("ArrowHead", 36, 1, "classification"),
+    ("Covid3Month", 140, 1, "regression")])
+def test_time_series(name, n_train, channels, task):
+    pytest.importorskip("aeon")
+    try:
+        X, y = datasets.load_time_series(name, "train")
+    except FileNotFoundError:
+        pytest.skip(f"{name} not bundled with this aeon")
+    assert len(X) == len(y) == n_train
+    assert all(x.dtype == np.float32 and x.ndim == 2 and x.shape[1] == channels for x in X)
+    assert (y.dtype == np.float64) if task == "regression" else (y.dtype.kind == "U")
+    assert datasets.AEON_DATASETS[name] == task
+    with pytest.raises(ValueError, match="name must be one of"):
+        datasets.load_time_series("Beef")
