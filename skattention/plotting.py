@@ -273,3 +273,65 @@ class HistoryDisplay:
 def plot_history(estimator, metrics=None, **plot_kwargs):
     """Shortcut for :meth:`HistoryDisplay.from_estimator`; returns the Axes."""
     return HistoryDisplay.from_estimator(estimator, metrics, **plot_kwargs).ax_
+
+
+class ComparisonDisplay:
+    """Fold scores of several models side by side, as
+    :func:`skattention.model_selection.compare` gives them.
+
+    Each model is a column (the best mean first) with one dot per fold and a
+    bar at the mean; grey lines join the scores of the same fold, so a model
+    that wins on every fold reads as lines sloping the same way.
+
+    Parameters
+    ----------
+    table : pandas.DataFrame
+        ``Comparison.table``: columns ``model``, ``fold`` and ``score``.
+    scoring : str, default="score"
+        The axis label.
+
+    Attributes
+    ----------
+    ax_, figure_ : matplotlib objects, after :meth:`plot`.
+    order_ : list of str
+        The models from left to right.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from skattention.plotting import ComparisonDisplay
+    >>> table = pd.DataFrame({"model": ["crf"] * 3 + ["attention"] * 3, "fold": [0, 1, 2] * 2,
+    ...                       "score": [0.90, 0.91, 0.89, 0.93, 0.92, 0.94]})
+    >>> ComparisonDisplay(table, "token accuracy").plot().order_
+    ['attention', 'crf']
+    """
+
+    def __init__(self, table, scoring: str = "score"):
+        self.table = table
+        self.scoring = scoring
+
+    @classmethod
+    def from_comparison(cls, comparison, **plot_kwargs):
+        """Draw a :class:`~skattention.model_selection.Comparison`."""
+        return cls(comparison.table, comparison.scoring).plot(**plot_kwargs)
+
+    def plot(self, *, ax=None, title: str | None = None):
+        """Draw on ``ax`` (a new figure by default); returns ``self``."""
+        plt = _pyplot()
+        if ax is None:
+            _, ax = plt.subplots(figsize=(1.6 + 1.3 * self.table["model"].nunique(), 3.6))
+        means = self.table.groupby("model", sort=False)["score"].mean().sort_values(ascending=False, kind="stable")
+        self.order_ = list(means.index)
+        wide = self.table.pivot(index="fold", columns="model", values="score")[self.order_]
+        positions = np.arange(len(self.order_))
+        for _, row in wide.iterrows():
+            ax.plot(positions, row.to_numpy(), color="0.75", lw=0.8, zorder=1)
+        for i, name in enumerate(self.order_):
+            ax.scatter(np.full(len(wide), i), wide[name], s=18, zorder=2)
+            ax.hlines(means[name], i - 0.25, i + 0.25, color="black", lw=2, zorder=3)
+        ax.set_xticks(positions, self.order_, rotation=20, ha="right")
+        ax.set_ylabel(self.scoring)
+        ax.set_title(title if title is not None else f"{len(wide)} folds, mean marked")
+        ax.grid(axis="y", alpha=0.3)
+        self.ax_, self.figure_ = ax, ax.figure
+        return self
