@@ -11,6 +11,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import make_pipeline
+from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from skattention.baselines import (
     AeonClassifier,
@@ -287,3 +288,29 @@ def test_a_missing_optional_dependency_names_the_extra(monkeypatch):
     X, y = make_tagging_data(5)
     with pytest.raises(ImportError, match=r"CRFTagger needs .*sklearn-crfsuite.*skattention\[baselines\]"):
         CRFTagger().fit(X, y)
+
+
+# --------------------------------------------------------------------------- scikit-learn's common checks
+_N_FEATURES = ("A 2-D array is read as one univariate sequence per row (as the attention estimators read it), "
+               "so its column count is a sequence length, not n_features_in_.")
+_FRAMES = "pandas DataFrames are rejected on purpose, as by the attention estimators (see from_long_format)."
+_AEON = "aeon's own validation answers first, with its own message"
+EXPECTED_FAILED = {
+    "SummaryStatistics": {
+        "check_n_features_in": _N_FEATURES, "check_n_features_in_after_fitting": _N_FEATURES,
+        "check_transformer_general": _N_FEATURES,
+    },
+    "AeonClassifier": {
+        "check_n_features_in": _N_FEATURES, "check_n_features_in_after_fitting": _N_FEATURES,
+        "check_classifiers_train": _N_FEATURES, "check_classifier_data_not_an_array": _FRAMES,
+        "check_dtype_object": f"{_AEON}: it refuses object labels without sklearn's wording.",
+        "check_classifiers_one_label": f"{_AEON}: it cannot train on one class.",
+        "check_fit2d_1sample": f"{_AEON}: 'y must contain at least two classes'.",
+    },
+}
+
+
+@parametrize_with_checks([SummaryStatistics(), AeonClassifier()],
+                         expected_failed_checks=lambda est: EXPECTED_FAILED[type(est).__name__])
+def test_sklearn_common_checks(estimator, check):
+    check(estimator)
