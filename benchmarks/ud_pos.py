@@ -6,10 +6,10 @@ tokenisation, no pretrained embeddings), in the same run:
 * ``AttentionTokenClassifier()`` with its defaults (word embeddings plus a
   character CNN, a BiLSTM and a self-attention layer);
 * optionally (``--config``) the one documented configuration below;
-* the baseline: sklearn-crfsuite's ``CRF`` (L-BFGS, c1=0.1, c2=0.1, 100
-  iterations) over the usual word-shape features of the word and its two
-  neighbours (lower-cased form, prefixes and suffixes up to 3, case, digits,
-  hyphens).
+* the baseline: :class:`skattention.baselines.CRFTagger`, sklearn-crfsuite's
+  CRF (L-BFGS, c1=0.1, c2=0.1, 100 iterations) over the usual word-shape
+  features of the word and its two neighbours (lower-cased form, prefixes
+  and suffixes up to 3, case, digits, hyphens).
 
     python benchmarks/ud_pos.py                # defaults vs CRF (about 10 minutes on 2 cores)
     python benchmarks/ud_pos.py --config       # also the documented configuration
@@ -27,49 +27,14 @@ from __future__ import annotations
 import argparse
 
 from _common import evaluate, report
-from sklearn_crfsuite import CRF
 
 from skattention import AttentionTokenClassifier
+from skattention.baselines import CRFTagger
 from skattention.datasets import load_ud_english_ewt
 from skattention.metrics import flat_accuracy_score
 
 # the documented configuration: wider, and more patient before stopping
 CONFIG = dict(d_model=256, max_epochs=40, patience=8, random_state=0)
-
-
-def _shape(word: str, prefix: str) -> dict:
-    return {
-        f"{prefix}lower": word.lower(), f"{prefix}suffix2": word[-2:], f"{prefix}suffix3": word[-3:],
-        f"{prefix}istitle": word.istitle(), f"{prefix}isupper": word.isupper(),
-    }
-
-
-def word_features(sentence: list[str], i: int) -> dict:
-    word = sentence[i]
-    feats = {
-        "bias": 1.0, "lower": word.lower(), "prefix1": word[:1], "prefix2": word[:2], "prefix3": word[:3],
-        "suffix1": word[-1:], "suffix2": word[-2:], "suffix3": word[-3:], "istitle": word.istitle(),
-        "isupper": word.isupper(), "isdigit": word.isdigit(), "hasdigit": any(c.isdigit() for c in word),
-        "hyphen": "-" in word, "length": min(len(word), 10),
-    }
-    for offset in (-2, -1, 1, 2):
-        j = i + offset
-        if 0 <= j < len(sentence):
-            feats.update(_shape(sentence[j], f"{offset:+d}:"))
-        else:
-            feats[f"{offset:+d}:pad"] = True
-    return feats
-
-
-class CRFTagger(CRF):
-    """sklearn-crfsuite's CRF on raw token lists: features are computed inside,
-    so it takes the same ``X`` as the attention tagger."""
-
-    def fit(self, X, y, X_dev=None, y_dev=None):
-        return super().fit([[word_features(s, i) for i in range(len(s))] for s in X], y)
-
-    def predict(self, X):
-        return super().predict([[word_features(s, i) for i in range(len(s))] for s in X])
 
 
 def main():
@@ -96,7 +61,7 @@ def main():
         rows.append(evaluate("AttentionTokenClassifier (documented configuration)",
                              AttentionTokenClassifier(**config), *data, **score))
     rows.append(evaluate("sklearn-crfsuite CRF, word-shape features",
-                         CRFTagger(algorithm="lbfgs", c1=0.1, c2=0.1, max_iterations=100), *data, **score))
+                         CRFTagger(), *data, **score))
     anchors = [("UDPipe 1, from scratch (published)", 0.944),
                ("Stanza, pretrained word vectors, raw text (published)", 0.954),
                ("UDPipe 2 with mBERT (published)", 0.975)]

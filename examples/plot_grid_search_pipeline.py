@@ -23,13 +23,13 @@ baseline wins.
 # stratified subset for the search and 1,000 other sentences as a test set.
 import matplotlib.pyplot as plt
 import pandas as pd
-from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GridSearchCV, StratifiedKFold, train_test_split
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import FunctionTransformer
 
 from skattention import AttentionSequenceClassifier
+from skattention.baselines import TokenSequenceVectorizer
 from skattention.datasets import load_movie_review_polarity
 
 X, y = load_movie_review_polarity()
@@ -44,20 +44,15 @@ print(" ".join(X_train[0]), "->", y_train[0])
 # The pipeline has a ``features`` step and a ``model`` step, and the grid
 # replaces both. For the attention classifier the features step only cuts
 # sentences to at most 40 tokens (the classifier reads token lists directly);
-# for the baseline it is a TF-IDF vectoriser over word unigrams and bigrams,
-# which also accepts token lists when told not to tokenise.
+# for the baseline it is :class:`~skattention.baselines.TokenSequenceVectorizer`,
+# TF-IDF over word unigrams and bigrams of the same token lists.
 
 
 def truncate(sentences, max_len=40):
     return [s[:max_len] for s in sentences]
 
 
-def identity(tokens):
-    return tokens
-
-
-tfidf = TfidfVectorizer(tokenizer=identity, preprocessor=identity, token_pattern=None,
-                        lowercase=False, ngram_range=(1, 2), sublinear_tf=True)
+tfidf = TokenSequenceVectorizer(ngram_range=(1, 2), sublinear_tf=True)
 attention_clf = AttentionSequenceClassifier(d_model=32, n_layers=1, max_epochs=8, patience=2,
                                             random_state=0)
 
