@@ -167,6 +167,7 @@ def load(path, device=None, expected=None):
     from skorch.history import History
 
     from .estimators._base import MIN_SEQUENCES_FOR_VALIDATION
+    from .estimators._device import check_device
 
     path = Path(path)
     config_file, weights = path / CONFIG, path / WEIGHTS
@@ -197,6 +198,7 @@ def load(path, device=None, expected=None):
             warnings.warn(f"{path} was saved with device={device!r}, but CUDA is not available here; "
                           "loading it on the CPU.", UserWarning, stacklevel=3)
             device = "cpu"
+    check_device(device, cls.__name__)
     params["device"] = device
     estimator = cls(**params)
     for key, value in config["fitted"].items():

@@ -4,9 +4,10 @@ training plumbing. Estimator files only say what differs."""
 from __future__ import annotations
 
 import contextlib
+import inspect
 import math
 import numbers
-from functools import cache, partial
+from functools import partial
 from os import PathLike
 
 import numpy as np
@@ -16,7 +17,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
+from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
 from skorch.dataset import ValidSplit, unpack_data
 from skorch.utils import TeeGenerator
 
@@ -38,6 +39,7 @@ from ..attention import SCORES
 from ..callbacks import ValidationAccuracy
 from ..exceptions import TrainingDivergedError
 from ..modules import ENCODERS
+from ._device import _cuda_available, check_device, resolve_device  # noqa: F401 (re-exported)
 
 SKORCH_PREFIXES = ("module", "criterion", "optimizer", "iterator_train", "iterator_valid", "callbacks", "dataset",
                    "compile")
@@ -52,16 +54,20 @@ FUSED_OPTIMIZERS = (torch.optim.AdamW, torch.optim.Adam)
 PRECISIONS = {"32": None, "bf16": torch.bfloat16, "16": torch.float16}
 
 
-@cache
-def _cuda_available() -> bool:
-    return torch.cuda.is_available()
+def _check_passthrough(cls, kwargs: dict) -> None:
+    """Unknown constructor arguments are a ``TypeError``, as Python gives for
+    any other class; only skorch's prefixed parameters pass through."""
+    import difflib
 
-
-def resolve_device(device) -> str | torch.device:
-    """``'auto'`` → ``'cuda'`` when CUDA is available, else ``'cpu'``."""
-    if device == "auto":
-        return "cuda" if _cuda_available() else "cpu"
-    return device
+    for key in kwargs:
+        if "__" in key and key.split("__")[0] in SKORCH_PREFIXES:
+            continue
+        known = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "kwargs")]
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        if "__" in key:
+            hint = f" Double-underscore parameters must start with one of {SKORCH_PREFIXES}." + hint
+        raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument {key!r}.{hint}")
 
 
 def to_device(x, device, non_blocking: bool = False):
@@ -336,6 +342,7 @@ class BaseSequenceEstimator(BaseEstimator):
         self.checkpoint_dir = checkpoint_dir
         self.random_state = random_state
         self.verbose = verbose
+        _check_passthrough(type(self), kwargs)
         vars(self).update(kwargs)
 
     # ------------------------------------------------------------------ params
@@ -362,7 +369,7 @@ class BaseSequenceEstimator(BaseEstimator):
             "n_heads": (lambda v: _is_int(v, 1), "an int >= 1"),
             "n_layers": (lambda v: _is_int(v, 1), "an int >= 1"),
             "dropout": (lambda v: _is_float_in(v, 0, 1), "a float in [0, 1)"),
-            "max_epochs": (lambda v: _is_int(v, 0), "an int >= 0"),
+            "max_epochs": (lambda v: _is_int(v, 1), "an int >= 1"),
             "batch_size": (lambda v: _is_int(v, 1) or v == -1, "an int >= 1 (or -1 for one batch)"),
             "lr": (lambda v: _is_float_in(v, 0, np.inf) and v > 0, "a float > 0"),
             "train_split": (
@@ -392,12 +399,18 @@ class BaseSequenceEstimator(BaseEstimator):
             raise ValueError(f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}.")
         if self.encoder != "transformer" and self.d_model % 2:
             raise ValueError(f"encoder={self.encoder!r} needs an even d_model, got {self.d_model}.")
-        for key in self._skorch_kwargs():
-            if key.split("__")[0] not in SKORCH_PREFIXES:
-                raise TypeError(
-                    f"{name} got an unexpected parameter {key!r}; double-underscore parameters must "
-                    f"start with one of {SKORCH_PREFIXES}."
-                )
+        _check_passthrough(type(self), self._skorch_kwargs())
+        check_device(self.device, name)
+        optimizer = self.optimizer
+        if not (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)) and \
+                not (callable(optimizer) and not isinstance(optimizer, type)):
+            raise TypeError(f"The 'optimizer' parameter of {name} must be a torch optimizer class such as "
+                            f"torch.optim.AdamW (its arguments go in optimizer__*), got {optimizer!r}.")
+        for i, cb in enumerate([] if self.callbacks is None else self.callbacks):
+            item = cb[1] if isinstance(cb, tuple) and len(cb) == 2 and isinstance(cb[0], str) else cb
+            if not isinstance(item, Callback) and not (isinstance(item, type) and issubclass(item, Callback)):
+                raise TypeError(f"callbacks[{i}] of {name} is a {type(item).__name__}; callbacks must be skorch "
+                                "Callback instances or (name, callback) pairs.")
 
     # ------------------------------------------------------------ fitted state
     def __sklearn_is_fitted__(self) -> bool:
