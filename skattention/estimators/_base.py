@@ -29,7 +29,14 @@ from .._batching import (
     make_loader,
     unpad,
 )
-from .._checkpoint import EpochCheckpoint, finish_checkpoint, read_checkpoint
+from .._checkpoint import (
+    EpochCheckpoint,
+    checkpoint_folder,
+    fingerprint,
+    finish_checkpoint,
+    fit_lock,
+    read_checkpoint,
+)
 from .._diagnostics import warn_user
 from .._sequences import Sequences, check_sequences, split_windows, truncate
 from .._serialization import _plain_module
@@ -288,6 +295,9 @@ class BaseSequenceEstimator(BaseEstimator):
     """
 
     _token_level = True
+    #: what ``fit`` sets (and model files and checkpoints hold), with the type of each; the target
+    #: mixins and seq2seq add theirs
+    _fitted_state = {"input_encoder_": "InputEncoder"}
     _windowed = True  # one output per element: max_length cuts sequences into windows, not truncates
     _regression = False
     _module = None
@@ -413,6 +423,14 @@ class BaseSequenceEstimator(BaseEstimator):
                                 "Callback instances or (name, callback) pairs.")
 
     # ------------------------------------------------------------ fitted state
+    @classmethod
+    def _fitted_names(cls) -> dict:
+        """Every fitted attribute the class declares, with its type's name."""
+        names: dict = {}
+        for klass in reversed(cls.__mro__):
+            names.update(vars(klass).get("_fitted_state", {}))
+        return names
+
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "net_")
 
@@ -583,6 +601,8 @@ class BaseSequenceEstimator(BaseEstimator):
         return ValidSplit(float(split), stratified=bool(stratified), random_state=seed)
 
     def _build_net(self, n_sequences: int, seed: int, stratify) -> _Net:
+        # the parameters the net is built from: what save() records, whatever set_params does later
+        self._fitted_params = self.get_params(deep=False)
         train_split = self._train_split(n_sequences, seed, stratify)
         net_class, net_kwargs = _Net, {"device": resolve_device(self.device)}
         clipping = GradientNormClipping(GRADIENT_CLIP_NORM)
@@ -612,8 +632,9 @@ class BaseSequenceEstimator(BaseEstimator):
                     load_best=True)))
         if self.verbose:
             extra.append(("progress_bar", _ProgressBar()))
-        if self.checkpoint_dir is not None:
-            extra.append(("epoch_checkpoint", EpochCheckpoint(self, self.checkpoint_dir)))
+        if getattr(self, "_checkpoint", None):
+            folder, key = self._checkpoint
+            extra.append(("epoch_checkpoint", EpochCheckpoint(self, folder, key)))
         kwargs = {f"module__{k}": v for k, v in self._module_kwargs().items()}
         if self.optimizer in FUSED_OPTIMIZERS:
             kwargs["optimizer__fused"] = True  # one kernel per step instead of one per tensor
@@ -651,7 +672,18 @@ class BaseSequenceEstimator(BaseEstimator):
 
     def _fit(self, X, y, *, reset: bool, classes=None):
         self._validate_params()
-        resume = read_checkpoint(self.checkpoint_dir, type(self)) if reset and self.checkpoint_dir else None
+        if self.checkpoint_dir is None:
+            return self._fit_checked(X, y, reset=reset, classes=classes, checkpoint=None)
+        key = fingerprint(self, X, y)
+        folder = checkpoint_folder(self.checkpoint_dir, self, key)
+        with fit_lock(folder):
+            return self._fit_checked(X, y, reset=reset, classes=classes, checkpoint=(folder, key))
+
+    def _fit_checked(self, X, y, *, reset: bool, classes, checkpoint):
+        """``fit`` after the parameters are checked; ``checkpoint`` is this
+        fit's ``(folder, fingerprint)`` under ``checkpoint_dir``, or None."""
+        self._checkpoint = checkpoint
+        resume = read_checkpoint(*checkpoint, cls=type(self)) if reset and checkpoint else None
         if resume is not None:  # an interrupted fit left this: take its vocabularies and classes
             for key, value in resume["fitted"].items():
                 setattr(self, key, value)
@@ -806,8 +838,8 @@ class BaseSequenceEstimator(BaseEstimator):
                 f"Training was interrupted after epoch {len(self.history_)}; the model holds the weights of "
                 f"epoch {kept}." + (" Calling fit again resumes from the checkpoint." if self.checkpoint_dir
                                     else ""), UserWarning)
-        elif self.checkpoint_dir is not None:
-            finish_checkpoint(self.checkpoint_dir)
+        elif getattr(self, "_checkpoint", None):
+            finish_checkpoint(self._checkpoint[0])
 
     @contextlib.contextmanager
     def _memory_hint(self, doing: str, lengths=None):

@@ -130,6 +130,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         return checks
 
     _DECODING = ("beam_size", "max_output_length", "length_penalty")
+    _fitted_state = {"target_vocab_": "Vocabulary"}
 
     def _check_decoding(self) -> None:
         """The decoding parameters may change after fit (``set_params``), so
