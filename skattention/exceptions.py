@@ -39,3 +39,14 @@ class ModelFileError(ValueError):
     are not finite), and ``fit`` for a checkpoint that is damaged or belongs
     to another fit. It is a ``ValueError``, so existing handlers keep working.
     """
+
+
+class NonFinitePredictionError(FloatingPointError):
+    """``predict`` (or ``predict_proba``) computed NaN or infinite outputs.
+
+    Nothing is returned rather than labels chosen from NaN probabilities or
+    NaN values. In full precision the inputs are clipped so this cannot
+    happen; with ``precision="16"`` float16 overflows past 65504, which inputs
+    far outside the training range reach. Predict in ``precision="32"`` or
+    ``"bf16"`` (``set_params(precision="32")`` after fitting).
+    """

@@ -520,3 +520,25 @@ def test_grid_search_gives_the_same_results_with_one_or_two_worker_processes():
     np.testing.assert_array_equal(runs[0].cv_results_["split0_test_score"], runs[1].cv_results_["split0_test_score"])
     np.testing.assert_array_equal(runs[0].cv_results_["split1_test_score"], runs[1].cv_results_["split1_test_score"])
     assert _same(runs[0].best_estimator_.predict_proba(X), runs[1].best_estimator_.predict_proba(X))
+
+
+# ---------------------------------------------------------------- nothing returned is NaN in silence
+@pytest.mark.parametrize("cls, target", [
+    (AttentionSequenceRegressor, lambda rng: rng.randn(24)),
+    (AttentionTokenClassifier, lambda rng: [["a"] * 5] * 12 + [["b"] * 5] * 12),
+])
+def test_float16_overflow_is_an_error_not_nan_or_class_zero(cls, target):
+    from skattention.exceptions import NonFinitePredictionError
+
+    rng = np.random.RandomState(0)
+    X = [rng.randn(5, 2) for _ in range(24)]
+    est = cls(**{**TINY, "max_epochs": 1}, precision="16").fit(X, target(rng))
+    far = [np.full((5, 2), 1e5), X[0]]
+    with pytest.raises(NonFinitePredictionError, match="precision='16': float16 overflows past 65504"):
+        est.predict(far)
+    if hasattr(est, "predict_proba"):
+        with pytest.raises(NonFinitePredictionError):
+            est.predict_proba(far)
+    est.set_params(precision="32")  # an inference setting: it takes effect at once
+    assert all(np.isfinite(np.asarray(p, dtype=float)).all() for p in (est.predict_proba(far) if
+               hasattr(est, "predict_proba") else [est.predict(far)]))

@@ -44,7 +44,7 @@ from .._streaming import BatchStream, PairSource, is_stream, renumber, unzip
 from .._vocab import InputEncoder
 from ..attention import SCORES
 from ..callbacks import ValidationAccuracy
-from ..exceptions import TrainingDivergedError
+from ..exceptions import NonFinitePredictionError, TrainingDivergedError
 from ..modules import ENCODERS
 from ._device import _cuda_available, check_device, resolve_device  # noqa: F401 (re-exported)
 
@@ -264,6 +264,15 @@ def _is_int(value, low) -> bool:
 
 def _is_float_in(value, low, high) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and low <= value < high
+
+
+def _all_finite(out: torch.Tensor, lengths=None) -> torch.Tensor:
+    """Whether a batch's outputs are finite, ignoring padded positions."""
+    ok = torch.isfinite(out)
+    if lengths is not None:  # (batch, length, ...): padded positions may hold anything
+        ok = ok.reshape(*ok.shape[:2], -1).all(-1)
+        ok = ok | (torch.arange(ok.shape[1], device=ok.device)[None, :] >= torch.as_tensor(lengths).to(ok.device)[:, None])
+    return ok.all()
 
 
 def _stitch(pieces: list, owners: np.ndarray, attention: bool) -> list:
@@ -983,15 +992,23 @@ class BaseSequenceEstimator(BaseEstimator):
 
     @contextlib.contextmanager
     def _inference(self):
-        """Eval mode, no autograd, and a useful message if memory runs out."""
+        """Eval mode, no autograd, ``precision`` as set now, and a useful
+        message if memory runs out."""
         module = self.net_.module_
         was_training = module.training
         module.eval()
+        self._check_precision()
+        self.net_.precision = self.precision  # an inference setting: set_params after fit takes effect
         try:
             with torch.inference_mode(), self._memory_hint("predicting"):
                 yield
         finally:
             module.train(was_training)
+
+    def _check_precision(self) -> None:
+        if not (isinstance(self.precision, str) and self.precision in PRECISIONS):
+            raise ValueError(f"The 'precision' parameter of {type(self).__name__} must be one of "
+                             f"{tuple(PRECISIONS)}; got {self.precision!r}.")
 
     def _forward(self, X, *, attention: bool = False, transform=None) -> list[np.ndarray]:
         """Run the module over ``X``; one array per sequence. ``transform``
@@ -1002,13 +1019,22 @@ class BaseSequenceEstimator(BaseEstimator):
         labels = transform is not None
         transform = transform or self._output_transform
         results: list = [None] * n
+        finite = []  # one flag per batch, kept on the device: a single synchronisation at the end
         with self._inference():
             for positions, lengths, Xb in batches:
                 out = self.net_.infer(Xb, return_attention=attention)
+                if not attention:
+                    finite.append(_all_finite(out, lengths if self._token_level else None))
                 out = out[1] if attention else transform(out)
                 out = (out.float() if torch.is_floating_point(out) else out).cpu().numpy()
                 for i, piece in zip(positions, unpad(out, lengths, axes) if axes else list(out)):
                     results[i] = piece
+        if finite and not bool(torch.stack(finite).all()):
+            raise NonFinitePredictionError(
+                f"{type(self).__name__} computed NaN or infinite outputs, so it returns no predictions"
+                + (f" (precision={self.precision!r}: float16 overflows past 65504, as it does on inputs far "
+                   "outside the training range; predict with set_params(precision='32') or 'bf16')"
+                   if self.precision == "16" else " (are the inputs far outside the training range?)") + ".")
         if any(r is None for r in results):
             template = self._empty_output(attention)
             if labels and not attention:
