@@ -74,8 +74,13 @@ def fingerprint(estimator, X, y) -> str:
     if hasattr(X, "__len__") and hasattr(X, "__getitem__") and y is not None:
         _update(digest, list(X))
         _update(digest, y if not hasattr(y, "tolist") or isinstance(y, np.ndarray) else y.tolist())
-    else:  # a stream: its description (the files it reads); the data are read only while training
-        digest.update(repr(X).encode())
+    else:  # a stream, read only while training: its type, its length and the files it reads
+        digest.update(type(X).__qualname__.encode())
+        with contextlib.suppress(TypeError):
+            digest.update(f"len={len(X)}".encode())
+        for path in getattr(X, "paths", ()):
+            stat = os.stat(path)
+            digest.update(f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
     return digest.hexdigest()
 
 
