@@ -358,7 +358,8 @@ def _check_label_list(arr: np.ndarray) -> None:
 def _check_output_widths(y) -> None:
     """Ragged rows in multi-output targets, named by index (numpy would only
     say that the array is inhomogeneous)."""
-    widths = [len(v) if isinstance(v, (list, tuple, np.ndarray)) else None for v in y]
+    widths = [len(v) if isinstance(v, (list, tuple)) or (isinstance(v, np.ndarray) and v.ndim) else None
+              for v in y]
     first = next((i for i, w in enumerate(widths) if w != widths[0]), None)
     if first is not None:
         what = lambda w: "a single value" if w is None else f"{w} outputs"  # noqa: E731
