@@ -1,56 +1,181 @@
 """Checkpoints that let an interrupted ``fit`` resume where it stopped.
 
-With ``checkpoint_dir`` set, the end of every epoch writes the model (as
+With ``checkpoint_dir`` set, each fit works in a subfolder of its own,
+``<Estimator>-<fingerprint>``, where the fingerprint is a SHA-256 of the
+parameters that shape the model and of the training data: grid-search
+candidates, folds and threads sharing one ``checkpoint_dir`` never meet, and
+a fit resumes only the checkpoint of the same parameters on the same data
+(``max_epochs``, ``verbose``, ``device`` and the callbacks may change between
+the interrupted fit and the resumed one). A lock file keeps two live fits of
+the same thing out of one subfolder.
+
+The end of every epoch writes the model (as
 :func:`skattention._serialization.save` does: safetensors weights and a JSON
 description) plus the optimizer state into ``epoch-NNNN/``, then points
 ``latest.json`` at it. The pointer is replaced atomically, so a process killed
 at any moment leaves either the previous checkpoint or the new one, never a
-half-written one. When ``fit`` ends normally the pointer is marked finished;
-an unfinished pointer makes the next ``fit`` resume instead of starting over.
+half-written one; only then is the previous epoch's folder, the one the old
+pointer named, removed. Nothing else is ever deleted. When ``fit`` ends
+normally the pointer is marked finished; an unfinished pointer makes the next
+``fit`` resume instead of starting over.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import json
 import os
+import re
 import shutil
+import threading
 import warnings
 from pathlib import Path
 
+import numpy as np
 import torch
 from skorch.callbacks import Callback
 
-from ._serialization import load, save
+from ._serialization import CONFIG, FORMAT, load, save
+from .exceptions import ModelFileError
 
 POINTER = "latest.json"
 OPTIMIZER = "optimizer.pt"
+LOCK = "fit.lock"
+POINTER_FORMAT = "skattention-checkpoint"
+EPOCH_FOLDER = re.compile(r"epoch-\d{4,}")
+# parameters that may change between an interrupted fit and the one that resumes it
+RESUMABLE = frozenset({"max_epochs", "verbose", "checkpoint_dir", "device", "callbacks", "accelerator",
+                       "warm_start"})
+_HELD: set = set()  # lock files held by this process
+_HELD_GUARD = threading.Lock()
+
+
+# ------------------------------------------------------------ fingerprints
+def _update(digest, value) -> None:
+    if isinstance(value, np.ndarray) and value.dtype.kind in "fiub":
+        digest.update(f"a{value.dtype.str}{value.shape}".encode())
+        digest.update(np.ascontiguousarray(value).tobytes())
+    elif isinstance(value, (list, tuple, np.ndarray)) or (hasattr(value, "tolist") and hasattr(value, "dtype")):
+        items = value.tolist() if hasattr(value, "tolist") and not isinstance(value, (list, tuple)) else value
+        digest.update(b"[")
+        for item in items:
+            _update(digest, item)
+        digest.update(b"]")
+    else:
+        digest.update(repr(value).encode() + b"\x1f")
+
+
+def fingerprint(estimator, X, y) -> str:
+    """SHA-256 of the model-shaping parameters and of the training data."""
+    digest = hashlib.sha256(type(estimator).__name__.encode())
+    params = {k: v for k, v in estimator.get_params(deep=False).items() if k not in RESUMABLE}
+    digest.update(json.dumps(params, sort_keys=True, default=repr).encode())
+    if hasattr(X, "__len__") and hasattr(X, "__getitem__") and y is not None:
+        _update(digest, list(X))
+        _update(digest, y if not hasattr(y, "tolist") or isinstance(y, np.ndarray) else y.tolist())
+    else:  # a stream, read only while training: its type, its length and the files it reads
+        digest.update(type(X).__qualname__.encode())
+        with contextlib.suppress(TypeError):
+            digest.update(f"len={len(X)}".encode())
+        for path in getattr(X, "paths", ()):
+            stat = os.stat(path)
+            digest.update(f"{os.path.abspath(path)}:{stat.st_size}:{stat.st_mtime_ns}".encode())
+    return digest.hexdigest()
+
+
+def checkpoint_folder(directory, estimator, key: str) -> Path:
+    return Path(directory) / f"{type(estimator).__name__}-{key[:16]}"
+
+
+# ------------------------------------------------------------ the lock
+@contextlib.contextmanager
+def fit_lock(folder: Path):
+    """Hold ``folder``'s lock while a fit writes there; a second live fit of
+    the same parameters on the same data is refused."""
+    folder.mkdir(parents=True, exist_ok=True)
+    lock = folder / LOCK
+    me = f"{os.getpid()} {threading.get_ident()}"
+    with _HELD_GUARD:
+        if lock.exists() and _alive(lock):
+            raise ValueError(f"Another fit with the same parameters and data is writing checkpoints to {folder} "
+                             "(its lock file is held); wait for it, or give this fit another checkpoint_dir.")
+        lock.write_text(me)
+        _HELD.add(str(lock))
+    try:
+        yield
+    finally:
+        with _HELD_GUARD:
+            _HELD.discard(str(lock))
+            with contextlib.suppress(OSError):
+                if lock.read_text() == me:
+                    lock.unlink()
+
+
+def _alive(lock: Path) -> bool:
+    try:
+        pid = int(lock.read_text().split()[0])
+    except (OSError, ValueError, IndexError):
+        return False  # unreadable: a stale lock of a killed process
+    if pid == os.getpid():
+        return str(lock) in _HELD
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+# ------------------------------------------------------------ writing
+def _ours(folder: Path) -> bool:
+    """A folder this library wrote: an epoch folder holding our model description."""
+    try:
+        return bool(EPOCH_FOLDER.fullmatch(folder.name.removesuffix(".partial"))) and \
+            json.loads((folder / CONFIG).read_text()).get("format") == FORMAT
+    except (OSError, ValueError, AttributeError):
+        return False
+
+
+def _remove_ours(folder: Path) -> None:
+    if folder.exists():
+        if not _ours(folder):
+            raise ModelFileError(f"{folder} is in the way of a checkpoint and was not written by skattention; "
+                                 "it is left alone: move it, or use another checkpoint_dir.")
+        shutil.rmtree(folder)
 
 
 class EpochCheckpoint(Callback):
-    """skorch callback: write a resumable checkpoint after every epoch."""
+    """skorch callback: write a resumable checkpoint after every epoch into
+    ``folder`` (this fit's own subfolder of ``checkpoint_dir``)."""
 
-    def __init__(self, estimator, directory):
+    def __init__(self, estimator, folder, key):
         self.estimator = estimator
-        self.directory = directory
+        self.folder = folder
+        self.key = key
 
     def on_epoch_end(self, net, **kwargs):
-        root = Path(self.directory)
+        root = Path(self.folder)
         epoch = len(net.history)
         name = f"epoch-{epoch:04d}"
         staging = root / f"{name}.partial"
+        if staging.exists() and any(staging.iterdir()):
+            _remove_ours(staging)  # a half-written one of ours, left by a killed process
         shutil.rmtree(staging, ignore_errors=True)
         with warnings.catch_warnings():  # a resumed fit takes its parameters from its own estimator
             warnings.simplefilter("ignore", UserWarning)
             save(self.estimator, staging)
         # tensors and plain containers only: read back with weights_only=True
         torch.save(net.optimizer_.state_dict(), staging / OPTIMIZER)
-        shutil.rmtree(root / name, ignore_errors=True)
+        _remove_ours(root / name)
+        previous = _read_pointer(root).get("folder") if (root / POINTER).is_file() else None
         os.replace(staging, root / name)
-        _write_pointer(root, {"folder": name, "epochs": epoch, "finished": False,
-                              "estimator": type(self.estimator).__name__})
-        for old in root.glob("epoch-*"):
-            if old.name != name:
-                shutil.rmtree(old, ignore_errors=True)
+        _write_pointer(root, {"format": POINTER_FORMAT, "folder": name, "epochs": epoch, "finished": False,
+                              "estimator": type(self.estimator).__name__, "fingerprint": self.key})
+        if previous and previous != name:
+            with contextlib.suppress(ModelFileError):
+                _remove_ours(root / previous)
 
 
 def _write_pointer(root: Path, pointer: dict) -> None:
@@ -59,34 +184,58 @@ def _write_pointer(root: Path, pointer: dict) -> None:
     os.replace(tmp, root / POINTER)
 
 
-def finish_checkpoint(directory) -> None:
+def _read_pointer(root: Path) -> dict:
+    path = root / POINTER
+    try:
+        pointer = json.loads(path.read_text())
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        raise ModelFileError(f"{path} is not a readable checkpoint pointer ({type(exc).__name__}: {exc}); "
+                             "remove the folder to start afresh.") from None
+    fields = {"format": str, "folder": str, "epochs": int, "finished": bool, "estimator": str, "fingerprint": str}
+    if not isinstance(pointer, dict) or pointer.get("format") != POINTER_FORMAT:
+        raise ModelFileError(f"{path} is not a skattention checkpoint pointer; remove the folder to start afresh.")
+    for key, kind in fields.items():
+        if not isinstance(pointer.get(key), kind) or (kind is int and isinstance(pointer[key], bool)):
+            raise ModelFileError(f"{path} has no valid {key!r} (expected {kind.__name__}, got "
+                                 f"{pointer.get(key)!r}); remove the folder to start afresh.")
+    if not EPOCH_FOLDER.fullmatch(pointer["folder"]):
+        raise ModelFileError(f"{path} points at {pointer['folder']!r}, which is not a checkpoint folder.")
+    return pointer
+
+
+def finish_checkpoint(folder) -> None:
     """Mark the checkpoint complete, so that the next ``fit`` starts afresh."""
-    root = Path(directory)
+    root = Path(folder)
     if (root / POINTER).is_file():
-        pointer = json.loads((root / POINTER).read_text())
-        _write_pointer(root, {**pointer, "finished": True})
+        _write_pointer(root, {**_read_pointer(root), "finished": True})
 
 
-def read_checkpoint(directory, cls) -> dict | None:
-    """The state of an unfinished fit of ``cls`` in ``directory``, or None.
+def read_checkpoint(folder, key: str, *, cls) -> dict | None:
+    """The state of an unfinished fit of ``cls`` in ``folder``, or None.
 
     Returns a dict with the fitted attributes, the module weights, the
-    optimizer state and the history."""
-    root = Path(directory)
+    optimizer state and the history; raises :class:`ModelFileError` for a
+    damaged checkpoint or one that belongs to another fit."""
+    root = Path(folder)
     if not (root / POINTER).is_file():
         return None
-    pointer = json.loads((root / POINTER).read_text())
-    if pointer.get("finished"):
+    pointer = _read_pointer(root)
+    if pointer["finished"]:
         return None
-    if pointer.get("estimator") != cls.__name__:
-        raise ValueError(f"checkpoint_dir={str(directory)!r} holds an unfinished fit of "
-                         f"{pointer.get('estimator')}, not {cls.__name__}; use another folder.")
-    folder = root / pointer["folder"]
-    model = load(folder, device="cpu", expected=cls)
-    fitted = {k: v for k, v in vars(model).items() if k not in model.get_params(deep=False) and k != "net_"}
+    if pointer["estimator"] != cls.__name__ or pointer["fingerprint"] != key:
+        raise ModelFileError(f"{root / POINTER} holds an unfinished fit of {pointer['estimator']} with other "
+                             "parameters or other data; it is not resumed. Remove the folder, or use another "
+                             "checkpoint_dir.")
+    checkpoint = root / pointer["folder"]
+    model = load(checkpoint, device="cpu", expected=cls)
+    try:
+        optimizer = torch.load(checkpoint / OPTIMIZER, map_location="cpu", weights_only=True)
+    except Exception as exc:  # torch raises many kinds for a damaged or hostile file
+        raise ModelFileError(f"{checkpoint / OPTIMIZER} is not a readable optimizer state "
+                             f"({type(exc).__name__}: {exc}).") from None
     return {
-        "fitted": fitted,
+        "fitted": {k: getattr(model, k) for k in cls._fitted_names() if hasattr(model, k)},
         "weights": model.net_.module_.state_dict(),
-        "optimizer": torch.load(folder / OPTIMIZER, map_location="cpu", weights_only=True),
+        "optimizer": optimizer,
         "history": list(model.net_.history),
     }

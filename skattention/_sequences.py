@@ -171,6 +171,9 @@ def _check_numeric(seq, index: int, name: str) -> np.ndarray:
             f"{name}[{index}] has {arr.ndim} dimension(s); a numeric sequence must be 1-D "
             "(univariate) or 2-D (length, n_features)."
         )
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name}[{index}] has 0 features per element (shape {arr.shape}); a numeric sequence "
+                         "needs at least 1.")
     if not np.isfinite(arr).all():
         row = int(np.argwhere(~np.isfinite(arr))[0, 0])
         raise ValueError(
@@ -318,6 +321,8 @@ def check_token_targets(y, X: Sequences, *, numeric: bool) -> list:
                 raise TypeError(f"y[{i}] holds non-numeric values; a regressor needs numbers.") from None
             if arr.ndim > 2:
                 raise ValueError(f"y[{i}] has {arr.ndim} dimensions; expected 1 or 2.")
+            if arr.ndim == 2 and arr.shape[1] == 0:
+                raise ValueError(f"y[{i}] has shape {arr.shape}: 0 outputs per element; at least 1 is needed.")
             if not np.isfinite(arr).all():
                 raise ValueError(f"y[{i}] contains NaN or infinity.")
             width = 1 if arr.ndim == 1 else arr.shape[1]
@@ -350,6 +355,18 @@ def _check_label_list(arr: np.ndarray) -> None:
         raise TypeError("y mixes label types that cannot be ordered (e.g. str and int).")
 
 
+def _check_output_widths(y) -> None:
+    """Ragged rows in multi-output targets, named by index (numpy would only
+    say that the array is inhomogeneous)."""
+    widths = [len(v) if isinstance(v, (list, tuple)) or (isinstance(v, np.ndarray) and v.ndim) else None
+              for v in y]
+    first = next((i for i, w in enumerate(widths) if w != widths[0]), None)
+    if first is not None:
+        what = lambda w: "a single value" if w is None else f"{w} outputs"  # noqa: E731
+        raise ValueError(f"y[{first}] has {what(widths[first])} but y[0] has {what(widths[0])}; multi-output "
+                         "targets need the same number of outputs for every sequence.")
+
+
 def _is_missing(label) -> bool:
     return label is None or (isinstance(label, (float, np.floating)) and label != label)
 
@@ -366,12 +383,16 @@ def check_sequence_targets(y, n: int, *, numeric: bool) -> np.ndarray:
     if isinstance(y, pd.Series):
         y = y.to_numpy()
     if numeric:
+        if isinstance(y, (list, tuple)):
+            _check_output_widths(y)
         try:
             arr = np.asarray(y, dtype=np.float64)
         except (TypeError, ValueError):
             raise TypeError("y holds non-numeric values; a regressor needs numbers.") from None
         if arr.ndim not in (1, 2):
             raise ValueError(f"y has {arr.ndim} dimensions; expected 1 or 2 (multi-output).")
+        if arr.ndim == 2 and arr.shape[1] == 0:
+            raise ValueError(f"y has shape {arr.shape}: 0 outputs per sequence; a regressor needs at least 1.")
         if not np.isfinite(arr).all():
             i = int(np.argwhere(~np.isfinite(arr))[0, 0])
             raise ValueError(f"y[{i}] is NaN or infinity.")
@@ -385,6 +406,8 @@ def check_sequence_targets(y, n: int, *, numeric: bool) -> np.ndarray:
                              "label per sequence (token estimators take one label per element).") from None
         if arr.dtype == object:
             _check_label_list(arr)
+        elif arr.dtype.kind == "f" and arr.ndim == 1 and not np.isfinite(arr).all():
+            raise ValueError(f"y[{int(np.flatnonzero(~np.isfinite(arr))[0])}] is a missing label (NaN or infinity).")
         if arr.ndim == 2 and arr.shape[1] == 1:
             arr = column_or_1d(arr, warn=True)
         if arr.ndim != 1:

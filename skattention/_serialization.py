@@ -27,7 +27,9 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 
 from . import __version__
+from ._state_checks import CHECKS, check_fitted
 from ._vocab import CharVocabulary, InputEncoder, TargetScaler, Vocabulary
+from .exceptions import ModelFileError
 
 FORMAT = "skattention-model"
 FORMAT_VERSION = 1
@@ -91,22 +93,26 @@ def _decode(value):
     if "__optimizer__" in value:
         optimizer = getattr(torch.optim, value["__optimizer__"], None)
         if not (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)):
-            raise ValueError(f"The model file names an unknown optimizer {value['__optimizer__']!r}.")
+            raise ModelFileError(f"The model file names an unknown optimizer {value['__optimizer__']!r}.")
         return optimizer
     if "__object__" in value:
         cls = DATA_CLASSES.get(value["__object__"])
         if cls is None:
-            raise ValueError(f"The model file asks for a {value['__object__']!r} object; only "
+            raise ModelFileError(f"The model file asks for a {value['__object__']!r} object; only "
                              f"{sorted(DATA_CLASSES)} are allowed.")
         obj = cls.__new__(cls)
         state = _decode(value["state"])
         if not isinstance(state, dict):
-            raise ValueError(f"The model file's {value['__object__']} state is not a mapping.")
+            raise ModelFileError(f"The model file's {value['__object__']} state is not a mapping.")
+        if not all(isinstance(k, str) and k.isidentifier() and not k.startswith("__") for k in state):
+            raise ModelFileError(f"The model file's {value['__object__']} state has keys that are not attribute "
+                                 "names.")
         obj.__dict__.update(state)
         if cls is CharVocabulary:
             obj._cache = {}
+        CHECKS[value["__object__"]](obj, value["__object__"])
         return obj
-    raise ValueError(f"The model file holds an unknown JSON object with keys {sorted(value)}.")
+    raise ModelFileError(f"The model file holds an unknown JSON object with keys {sorted(value)}.")
 
 
 def _hashable(key):
@@ -137,81 +143,193 @@ def save(estimator, path) -> Path:
     estimator._check_fitted()
     path = Path(path)
     name = type(estimator).__name__
-    params = {}
-    for key, value in estimator.get_params(deep=False).items():
+    params, left_out = {}, []
+    # the parameters the fitted net was built from: set_params after fit does not change the model
+    for key, value in getattr(estimator, "_fitted_params", estimator.get_params(deep=False)).items():
         try:
             params[key] = _encode(value, f"the {key!r} parameter")
         except TypeError:
+            left_out.append(key)
             if value is not None:
                 warnings.warn(f"{name}.save does not store the {key!r} parameter ({type(value).__name__}); "
                               "the loaded model gets the default.", UserWarning, stacklevel=3)
-    fitted = {k: _encode(v, k) for k, v in vars(estimator).items()
-              if k not in estimator.get_params(deep=False) and k != "net_"}
+    # only what the library's fit set: not attributes others attach (scikit-learn's callback context, say)
+    fitted = {k: _encode(getattr(estimator, k), k) for k in estimator._fitted_names() if hasattr(estimator, k)}
     history = json.loads(json.dumps(list(estimator.net_.history), default=float))
     path.mkdir(parents=True, exist_ok=True)
     weights = path / WEIGHTS
     save_model(_plain_module(estimator.net_.module_), str(weights))
     config = {"format": FORMAT, "format_version": FORMAT_VERSION, "skattention_version": __version__,
-              "estimator": name, "params": params, "fitted": fitted, "history": history,
+              "estimator": name, "params": params, "params_left_out": left_out, "fitted": fitted, "history": history,
               "weights_sha256": _sha256(weights)}
     (path / CONFIG).write_text(json.dumps(config, indent=1, allow_nan=True))
     return path
 
 
+def _field(config: dict, key: str, kind, where: Path):
+    value = config.get(key)
+    if not isinstance(value, kind):
+        raise ModelFileError(f"{where} has no valid {key!r} field (expected {getattr(kind, '__name__', kind)}, "
+                             f"got {type(value).__name__}).")
+    return value
+
+
+_FITTED_TYPES = {"ndarray": np.ndarray, "bool": (bool, np.bool_), **DATA_CLASSES}
+
+
+def _weight_shapes(weights: Path) -> dict:
+    from safetensors import SafetensorError, safe_open
+
+    try:
+        with safe_open(str(weights), framework="pt") as f:
+            return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}
+    except (SafetensorError, OSError, ValueError) as exc:
+        raise ModelFileError(f"{weights} does not hold this model's weights: it is not a readable safetensors "
+                             f"file ({exc}).") from None
+
+
+def _check_sizes(cls, params: dict, shapes: dict, where: Path) -> None:
+    """Refuse sizes the weights cannot hold before anything is allocated: every
+    encoder has a ``d_model x d_model`` map and a weight per layer."""
+    total = sum(int(np.prod(s)) for s in shapes.values())
+    for key, bound in (("d_model", lambda v: v * v), ("n_layers", lambda v: v), ("n_heads", lambda v: v)):
+        value = params.get(key)
+        if isinstance(value, int) and not isinstance(value, bool) and value > 0 and bound(value) > total:
+            raise ModelFileError(f"{where} describes a {cls.__name__} with {key}={value}, but its weights hold "
+                                 f"{total} numbers in all: the description does not match the weights.")
+
+
+def _number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool) or isinstance(v, bool)
+
+
+def _history_entry(entry) -> bool:
+    """One epoch of skorch's history as ``save`` writes it: numbers (and flags)
+    per metric, and the batches as lists of the same."""
+    if not isinstance(entry, dict) or type(entry.get("epoch")) is not int:
+        return False
+    for key, value in entry.items():
+        if key == "batches":
+            if not isinstance(value, list) or not all(
+                    isinstance(b, dict) and all(_number(v) for v in b.values()) for b in value):
+                return False
+        elif not _number(value):
+            return False
+    return True
+
+
 def load(path, device=None, expected=None):
     """Read a model written by :func:`save`; see the module docstring for what
     is checked. ``device=None`` keeps the saved ``device`` parameter, except
-    that a CUDA model loads on the CPU when no GPU is present."""
+    that a CUDA model loads on the CPU when no GPU is present. Anything wrong
+    with the files raises :class:`~skattention.exceptions.ModelFileError`."""
     from safetensors import SafetensorError
     from safetensors.torch import load_model
     from skorch.history import History
 
     from .estimators._base import MIN_SEQUENCES_FOR_VALIDATION
+    from .estimators._device import check_device
 
     path = Path(path)
     config_file, weights = path / CONFIG, path / WEIGHTS
     if not config_file.is_file() or not weights.is_file():
-        raise ValueError(f"{path} is not a skattention model folder: it needs {CONFIG} and {WEIGHTS}.")
+        raise ModelFileError(f"{path} is not a skattention model folder: it needs {CONFIG} and {WEIGHTS}.")
     try:
         config = json.loads(config_file.read_text())
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"{config_file} is not valid JSON: {exc}") from None
+    except (json.JSONDecodeError, UnicodeDecodeError, RecursionError) as exc:
+        raise ModelFileError(f"{config_file} is not valid JSON: {type(exc).__name__}: {exc}") from None
     if not isinstance(config, dict) or config.get("format") != FORMAT:
-        raise ValueError(f"{config_file} is not a skattention model description.")
+        raise ModelFileError(f"{config_file} is not a skattention model description.")
     if config.get("format_version") != FORMAT_VERSION:
-        raise ValueError(f"{config_file} has format version {config.get('format_version')!r}; this "
-                         f"skattention ({__version__}) reads version {FORMAT_VERSION}.")
+        raise ModelFileError(f"{config_file} has format version {config.get('format_version')!r}; this "
+                             f"skattention ({__version__}) reads version {FORMAT_VERSION}.")
     if _sha256(weights) != config.get("weights_sha256"):
-        raise ValueError(f"{weights} does not match the SHA-256 recorded in {CONFIG}: the file was "
-                         "changed or damaged after it was saved.")
-    cls = _estimator_classes().get(config.get("estimator"))
+        raise ModelFileError(f"{weights} does not match the SHA-256 recorded in {CONFIG}: the file was "
+                             "changed or damaged after it was saved.")
+    cls = _estimator_classes().get(_field(config, "estimator", str, config_file))
     if cls is None:
-        raise ValueError(f"{config_file} names an unknown estimator {config.get('estimator')!r}.")
+        raise ModelFileError(f"{config_file} names an unknown estimator {config.get('estimator')!r}.")
     if expected is not None and not issubclass(cls, expected):
-        raise ValueError(f"{path} holds a {cls.__name__}, not a {expected.__name__}.")
-
-    params = {k: _decode(v) for k, v in config["params"].items()}
+        raise ModelFileError(f"{path} holds a {cls.__name__}, not a {expected.__name__}.")
+    raw_params = _field(config, "params", dict, config_file)
+    raw_fitted = _field(config, "fitted", dict, config_file)
+    history = _field(config, "history", list, config_file)
+    if not all(_history_entry(e) for e in history):
+        raise ModelFileError(f"{config_file} has a malformed history: every entry must be a mapping with an "
+                             "int 'epoch', numbers for the metrics and lists of such mappings for 'batches'.")
+    declared = cls._fitted_names()
+    left_out = config.get("params_left_out", [])
+    if not isinstance(left_out, list) or not all(isinstance(k, str) for k in left_out):
+        raise ModelFileError(f"{config_file} has no valid 'params_left_out' field.")
+    absent = sorted(set(cls._get_param_names()) - set(raw_params) - set(left_out))
+    if absent:
+        raise ModelFileError(f"{config_file} does not give the parameter(s) {absent} of {cls.__name__}; the "
+                             "model would be rebuilt with defaults it was not trained with.")
+    try:
+        params = {k: _decode(v) for k, v in raw_params.items()}
+        fitted = {}
+        for key, value in raw_fitted.items():
+            if key not in declared:
+                raise ModelFileError(f"{config_file} sets {key!r}, which is not a fitted attribute of "
+                                     f"{cls.__name__} (those are {sorted(declared)}).")
+            fitted[key] = _decode(value)
+            if not isinstance(fitted[key], _FITTED_TYPES[declared[key]]):
+                raise ModelFileError(f"{config_file} gives {key!r} as a {type(fitted[key]).__name__}; "
+                                     f"{cls.__name__} holds a {declared[key]} there.")
+    except RecursionError:
+        raise ModelFileError(f"{config_file} is nested too deeply to be a model description.") from None
+    except (ValueError, TypeError, KeyError) as exc:
+        if isinstance(exc, ModelFileError):
+            raise
+        raise ModelFileError(f"{config_file} holds a value that cannot be decoded: {exc}") from None
+    missing = sorted(set(declared) - set(fitted))
+    if missing:
+        raise ModelFileError(f"{config_file} lacks the fitted attribute(s) {missing} of {cls.__name__}.")
     if device is None:
         device = params.get("device", "auto")
         if str(device).startswith("cuda") and not torch.cuda.is_available():
             warnings.warn(f"{path} was saved with device={device!r}, but CUDA is not available here; "
                           "loading it on the CPU.", UserWarning, stacklevel=3)
             device = "cpu"
+        try:
+            check_device(device, cls.__name__)
+        except ValueError as exc:
+            raise ModelFileError(f"{config_file}: {exc}") from None
+    else:
+        check_device(device, cls.__name__)  # the caller's own choice: a plain ValueError
     params["device"] = device
-    estimator = cls(**params)
-    for key, value in config["fitted"].items():
-        setattr(estimator, key, _decode(value))
-    with torch.random.fork_rng(devices=[]):  # building the net draws weights we overwrite
-        # as many sequences as it takes for the validation split to stay on in later partial_fit
-        estimator.net_ = estimator._build_net(MIN_SEQUENCES_FOR_VALIDATION, seed=0, stratify=None)
-        estimator.net_.initialize()
+    try:
+        estimator = cls(**params)
+        estimator._validate_params()
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"{config_file} describes parameters that {cls.__name__} refuses: {exc}") from None
+    _check_sizes(cls, params, _weight_shapes(weights), config_file)
+    for key, value in fitted.items():
+        setattr(estimator, key, value)
+    check_fitted(estimator)
+    try:
+        with torch.random.fork_rng(devices=[]):  # building the net draws weights we overwrite
+            # as many sequences as it takes for the validation split to stay on in later partial_fit
+            estimator.net_ = estimator._build_net(MIN_SEQUENCES_FOR_VALIDATION, seed=0, stratify=None)
+            estimator.net_.initialize()
+    except (AttributeError, TypeError, ValueError, KeyError, IndexError, RuntimeError) as exc:
+        raise ModelFileError(f"{config_file}: the fitted state does not make a {cls.__name__} "
+                             f"({type(exc).__name__}: {exc}).") from None
     try:
         missing, unexpected = load_model(_plain_module(estimator.net_.module_), str(weights), strict=False,
                                          device=str(estimator.net_.device))
     except (SafetensorError, RuntimeError, OSError) as exc:
-        raise ValueError(f"{weights} does not hold this model's weights: {exc}") from None
+        raise ModelFileError(f"{weights} does not hold this model's weights: {exc}") from None
     if missing or unexpected:
-        raise ValueError(f"{weights} does not fit {cls.__name__}: missing {sorted(missing)[:5]}, "
-                         f"unexpected {sorted(unexpected)[:5]}.")
-    estimator.net_.history = History(config.get("history", []))
+        raise ModelFileError(f"{weights} does not fit {cls.__name__}: missing {sorted(missing)[:5]}, "
+                             f"unexpected {sorted(unexpected)[:5]}.")
+    bad = [name for name, tensor in _plain_module(estimator.net_.module_).state_dict().items()
+           if tensor.is_floating_point() and not torch.isfinite(tensor).all()]
+    if bad:
+        raise ModelFileError(f"{weights} holds NaN or infinite weights ({bad[0]}, ...); it would predict "
+                             "from NaN.")
+    try:
+        estimator.net_.history = History(history)
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"{config_file} has a malformed history: {exc}") from None
     return estimator

@@ -27,3 +27,26 @@ class TrainingDivergedError(FloatingPointError):
     happened and what usually helps (a lower ``lr``, checking the targets for
     extreme values, full precision).
     """
+
+
+class ModelFileError(ValueError):
+    """A model file or checkpoint that cannot be used as it is.
+
+    :meth:`load` raises it for a folder that is not a complete skattention
+    model (a missing or malformed ``skattention.json``, weights that do not
+    match their recorded SHA-256 or the described model, parameters that
+    ``fit`` would refuse, attributes the estimator does not have, weights that
+    are not finite), and ``fit`` for a checkpoint that is damaged or belongs
+    to another fit. It is a ``ValueError``, so existing handlers keep working.
+    """
+
+
+class NonFinitePredictionError(FloatingPointError):
+    """``predict`` (or ``predict_proba``) computed NaN or infinite outputs.
+
+    Nothing is returned rather than labels chosen from NaN probabilities or
+    NaN values. In full precision the inputs are clipped so this cannot
+    happen; with ``precision="16"`` float16 overflows past 65504, which inputs
+    far outside the training range reach. Predict in ``precision="32"`` or
+    ``"bf16"`` (``set_params(precision="32")`` after fitting).
+    """

@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.base import is_classifier
+from sklearn.base import clone, is_classifier
 from sklearn.model_selection import KFold, StratifiedKFold, check_cv, cross_validate
 from sklearn.utils.multiclass import type_of_target
 
 from .metrics import get_scorer
 
-__all__ = ["Comparison", "PairedTest", "compare", "paired_test"]
+__all__ = ["Comparison", "PairedTest", "compare", "cross_val_predict", "paired_test"]
 
 #: Folds from which :func:`paired_test` uses the Wilcoxon signed-rank test (``method="auto"``).
 WILCOXON_MIN_FOLDS = 20
@@ -280,3 +280,68 @@ def compare(estimators, X, y, *, cv=5, scoring=None, groups=None, n_jobs: int | 
                          "fit_time": float(res["fit_time"][fold]), "predict_time": float(res["score_time"][fold]),
                          "n_train": len(train), "n_test": len(test)})
     return Comparison(pd.DataFrame(rows), label)
+
+
+def _fit_and_predict(estimator, X, y, train, test, method):
+    from sklearn.utils import _safe_indexing
+
+    fitted = clone(estimator).fit(_safe_indexing(X, train), _safe_indexing(y, train))
+    return getattr(fitted, method)(_safe_indexing(X, test))
+
+
+def cross_val_predict(estimator, X, y, *, cv=5, groups=None, method: str = "predict", n_jobs: int | None = None,
+                      random_state: int | None = 0) -> list:
+    """Out-of-fold predictions for ragged outputs, in the order of ``X``.
+
+    scikit-learn's :func:`~sklearn.model_selection.cross_val_predict` stacks
+    the folds' predictions into one array, which ragged outputs (a label
+    array per sequence from the token estimators, a token list per sequence
+    from :class:`~skattention.AttentionSeq2Seq`) cannot form. This one keeps
+    them as a list, one entry per sequence. For one label per sequence,
+    scikit-learn's own works as it is.
+
+    Parameters
+    ----------
+    estimator : estimator
+        Cloned and fitted once per fold.
+    X : list of sequences
+    y : list of target sequences (or one target per sequence)
+    cv : int, cross-validation generator or iterable, default=5
+        As in :func:`compare`: an int gives shuffled folds seeded by
+        ``random_state``; every sequence must be in exactly one test fold.
+    groups : array-like, optional
+    method : str, default="predict"
+        ``"predict"``, ``"predict_proba"`` or any method returning one entry
+        per sequence.
+    n_jobs : int, optional
+        Folds fitted in parallel.
+    random_state : int or None, default=0
+
+    Returns
+    -------
+    list
+        ``method``'s output for every sequence of ``X``, from the fold in
+        which it was held out.
+
+    Examples
+    --------
+    >>> from skattention.baselines import MostFrequentTagTagger
+    >>> from skattention.model_selection import cross_val_predict
+    >>> X = [["the", "cat"], ["a", "dog", "ran"], ["the", "dog"]] * 2
+    >>> y = [["D", "N"], ["D", "N", "V"], ["D", "N"]] * 2
+    >>> [list(p) for p in cross_val_predict(MostFrequentTagTagger(), X, y, cv=3)][:2]
+    [['D', 'N'], ['D', 'N', 'V']]
+    """
+    from sklearn.utils.parallel import Parallel, delayed
+
+    splits = _folds(cv, X, y, groups, [estimator], random_state)
+    tested = np.concatenate([test for _, test in splits]) if splits else np.array([], dtype=int)
+    if len(tested) != len(X) or len(np.unique(tested)) != len(X):
+        raise ValueError("cross_val_predict needs folds whose test sets hold every sequence exactly once.")
+    pieces = Parallel(n_jobs=n_jobs)(delayed(_fit_and_predict)(estimator, X, y, train, test, method)
+                                     for train, test in splits)
+    out: list = [None] * len(X)
+    for (_, test), predicted in zip(splits, pieces):
+        for i, p in zip(test, predicted):
+            out[i] = p
+    return out

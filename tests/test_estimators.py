@@ -10,6 +10,7 @@ from sklearn.exceptions import NotFittedError
 from skorch.callbacks import Callback
 
 from skattention import (
+    AttentionSeq2Seq,
     AttentionSequenceClassifier,
     AttentionSequenceRegressor,
     AttentionTokenClassifier,
@@ -17,7 +18,7 @@ from skattention import (
 )
 from skattention._batching import EncodedDataset
 from skattention._sequences import check_sequences
-from skattention.estimators._base import resolve_device
+from skattention.estimators._device import resolve_device
 from skattention.metrics import flat_f1_score
 
 
@@ -105,8 +106,8 @@ def test_bad_fit_inputs():
         AttentionTokenClassifier(encoder="cnn").fit(X, y)
     with pytest.raises(ValueError, match="divisible by n_heads"):
         AttentionTokenClassifier(d_model=10, n_heads=3, encoder="transformer").fit(X, y)
-    with pytest.raises(TypeError, match="unexpected parameter 'foo__bar'"):
-        AttentionTokenClassifier(foo__bar=1).fit(X, y)
+    with pytest.raises(TypeError, match="unexpected keyword argument 'foo__bar'. Double-underscore"):
+        AttentionTokenClassifier(foo__bar=1)
     reg = AttentionSequenceRegressor(**TINY)
     Xn = make_numeric_data(10)
     Xn[4] = Xn[4].copy()
@@ -422,3 +423,55 @@ def test_token_classifier_with_integer_labels_predicts_and_scores_integers():
     assert tagger.predict(X[:1])[0].dtype.kind == "i"
     assert 0 <= tagger.score(X, y) <= 1
     assert 0 <= flat_f1_score(y, tagger.predict(X), average="macro") <= 1
+
+
+@pytest.mark.parametrize("cls", [AttentionTokenClassifier, AttentionSequenceRegressor, AttentionSeq2Seq])
+@pytest.mark.parametrize("typo, meant", [("lrr", "lr"), ("max_epoch", "max_epochs"), ("dmodel", "d_model")])
+def test_misspelt_parameters_are_a_type_error_as_in_python(cls, typo, meant):
+    with pytest.raises(TypeError, match=rf"__init__\(\) got an unexpected keyword argument '{typo}'. "
+                                        rf"Did you mean '{meant}'\?"):
+        cls(**{typo: 1})
+    est = cls(module__word_dropout=0.2, optimizer__weight_decay=0.0, callbacks__early_stopping__patience=3)
+    assert est.get_params()["module__word_dropout"] == 0.2  # skorch's prefixed parameters still pass
+
+
+@pytest.mark.parametrize("params, error, message", [
+    ({"max_epochs": 0}, ValueError, "'max_epochs' parameter of AttentionTokenClassifier must be an int >= 1"),
+    ({"optimizer": "adam"}, TypeError, "'optimizer' parameter .* must be a torch optimizer class"),
+    ({"optimizer": torch.nn.Linear}, TypeError, "'optimizer' parameter .* must be a torch optimizer class"),
+    ({"callbacks": [object()]}, TypeError, r"callbacks\[0\] of AttentionTokenClassifier is a object"),
+    ({"callbacks": [("mine", 3)]}, TypeError, r"callbacks\[0\] .* is a int"),
+])
+def test_parameters_fail_with_their_name_not_deep_inside_skorch(params, error, message):
+    X, y = make_tagging_data(12)
+    with pytest.raises(error, match=message):
+        AttentionTokenClassifier(**{**TINY, **params}).fit(X, y)
+
+
+def test_optimizers_as_classes_or_partials_and_callbacks_as_pairs_pass():
+    from functools import partial
+
+    X, y = make_tagging_data(12)
+    AttentionTokenClassifier(**{**TINY, "max_epochs": 1}, optimizer=partial(torch.optim.SGD, momentum=0.9),
+                             callbacks=[("noop", Callback())]).fit(X, y)
+
+
+@pytest.mark.parametrize("param, value, expected", [
+    ("max_output_length", -1, "None or an int >= 1"), ("beam_size", 0, "an int >= 1"),
+    ("length_penalty", float("nan"), "a float >= 0")])
+def test_decoding_parameters_set_after_fit_are_checked_at_predict(param, value, expected):
+    X = [list("ab"), list("abc")] * 6
+    s2s = AttentionSeq2Seq(**{**TINY, "max_epochs": 1}).fit(X, X)
+    s2s.set_params(**{param: value})
+    with pytest.raises(ValueError, match=f"'{param}' parameter of AttentionSeq2Seq must be {expected}"):
+        s2s.predict(X[:2])
+
+
+def test_zero_width_data_is_refused():
+    X = [np.zeros((5, 2), np.float32)] * 12
+    with pytest.raises(ValueError, match=r"X\[0\] has 0 features per element \(shape \(5, 0\)\)"):
+        AttentionSequenceRegressor(**TINY).fit([np.zeros((5, 0))] * 12, np.zeros(12))
+    with pytest.raises(ValueError, match=r"y has shape \(12, 0\): 0 outputs per sequence"):
+        AttentionSequenceRegressor(**TINY).fit(X, np.zeros((12, 0)))
+    with pytest.raises(ValueError, match=r"y\[0\] has shape \(5, 0\): 0 outputs per element"):
+        AttentionTokenRegressor(**TINY).fit(X, [np.zeros((5, 0))] * 12)

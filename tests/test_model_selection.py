@@ -109,3 +109,63 @@ def test_comparison_plot_orders_models_by_mean():
     assert [t.get_text() for t in disp.ax_.get_xticklabels()] == disp.order_
     assert len(disp.ax_.lines) == 3  # one line per fold
     assert "folds" in repr(result)
+
+
+def test_cross_val_predict_keeps_ragged_outputs_in_the_order_of_x():
+    from skattention.model_selection import cross_val_predict
+
+    X, y = _noisy_tagging(18)
+    pred = cross_val_predict(CRFTagger(), X, y, cv=3)
+    assert [len(p) for p in pred] == [len(s) for s in X]
+    for train, test in KFold(3, shuffle=True, random_state=0).split(X):  # the same folds, by hand
+        fold = CRFTagger().fit([X[i] for i in train], [y[i] for i in train])
+        for i, p in zip(test, fold.predict([X[i] for i in test])):
+            np.testing.assert_array_equal(pred[i], p)
+    proba = cross_val_predict(MostFrequentTagTagger(), X, y, cv=3, method="predict_proba", n_jobs=2)
+    assert [p.shape[0] for p in proba] == [len(s) for s in X]
+    with pytest.raises(ValueError, match="every sequence exactly once"):
+        cross_val_predict(CRFTagger(), X, y, cv=[(np.arange(9), np.arange(9, 17))])
+
+
+def _sequence_workflows():
+    from sklearn.calibration import CalibratedClassifierCV
+    from sklearn.compose import TransformedTargetRegressor
+    from sklearn.ensemble import StackingClassifier, VotingClassifier
+    from sklearn.model_selection import (
+        cross_val_predict,
+        cross_val_score,
+        learning_curve,
+        permutation_test_score,
+        validation_curve,
+    )
+    from sklearn.multioutput import MultiOutputRegressor
+
+    from skattention import AttentionSequenceClassifier, AttentionSequenceRegressor
+
+    tiny = {**TINY, "max_epochs": 1}
+    clf = lambda: AttentionSequenceClassifier(**tiny)  # noqa: E731
+    reg = lambda: AttentionSequenceRegressor(**tiny)  # noqa: E731
+    return {
+        "cross_val_predict": lambda X, y, v: cross_val_predict(clf(), X, y, cv=3),
+        "cross_val_predict proba": lambda X, y, v: cross_val_predict(clf(), X, y, cv=3, method="predict_proba"),
+        "cross_val_score": lambda X, y, v: cross_val_score(clf(), X, y, cv=3),
+        "learning_curve": lambda X, y, v: learning_curve(clf(), X, y, cv=3, train_sizes=[0.5, 1.0]),
+        "validation_curve": lambda X, y, v: validation_curve(clf(), X, y, param_name="d_model",
+                                                             param_range=[8, 16], cv=3),
+        "permutation_test_score": lambda X, y, v: permutation_test_score(clf(), X, y, cv=3, n_permutations=2),
+        "VotingClassifier": lambda X, y, v: VotingClassifier([("a", clf()), ("b", clf())], voting="soft")
+        .fit(X, y).predict(X),
+        "StackingClassifier": lambda X, y, v: StackingClassifier([("a", clf()), ("b", clf())], cv=3)
+        .fit(X, y).predict(X),
+        "CalibratedClassifierCV": lambda X, y, v: CalibratedClassifierCV(clf(), cv=3).fit(X, y).predict(X),
+        "TransformedTargetRegressor": lambda X, y, v: TransformedTargetRegressor(
+            reg(), func=np.log1p, inverse_func=np.expm1).fit(X, v).predict(X),
+        "MultiOutputRegressor": lambda X, y, v: MultiOutputRegressor(reg()).fit(X, np.c_[v, v]).predict(X),
+    }
+
+
+@pytest.mark.parametrize("name", list(_sequence_workflows()))
+def test_the_scikit_learn_tools_the_readme_names_work_over_ragged_x(name):
+    X, tags = make_tagging_data(24)
+    labels = np.array([len(s) % 2 for s in X])
+    _sequence_workflows()[name](X, labels, np.arange(24.0))  # scikit-learn raises if it refuses ragged X

@@ -4,6 +4,7 @@ long sequences, determinism."""
 import json
 import pickle
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -17,6 +18,7 @@ from skattention import (
     AttentionTokenClassifier,
     AttentionTokenRegressor,
 )
+from skattention.exceptions import ModelFileError
 
 
 def _cases():
@@ -123,6 +125,67 @@ def test_parameters_json_cannot_hold_are_left_out_with_a_warning(tmp_path):
     assert AttentionTokenClassifier.load(tmp_path / "m").callbacks is None
 
 
+def test_save_after_set_params_writes_what_was_fitted(tmp_path):
+    X, y = make_tagging_data(20)
+    est = AttentionTokenClassifier(**TINY).fit(X, y)
+    est.set_params(d_model=32, encoder="transformer")
+    est.save(tmp_path / "m")
+    loaded = AttentionTokenClassifier.load(tmp_path / "m")
+    assert (loaded.d_model, loaded.encoder) == (TINY["d_model"], "hybrid")
+    assert _same(loaded.predict_proba(X), est.predict_proba(X))
+
+
+def _rehash(folder):
+    import hashlib
+
+    config = json.loads((folder / "skattention.json").read_text())
+    config["weights_sha256"] = hashlib.sha256((folder / "weights.safetensors").read_bytes()).hexdigest()
+    (folder / "skattention.json").write_text(json.dumps(config))
+
+
+def _edit(folder, change):
+    config = json.loads((folder / "skattention.json").read_text())
+    change(config)
+    (folder / "skattention.json").write_text(json.dumps(config))
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda c: c["params"].update({"d_model": 10 ** 9}), "d_model=1000000000, but its weights hold"),
+    (lambda c: c["params"].update({"n_layers": 10 ** 12}), "n_layers=1000000000000, but its weights hold"),
+    (lambda c: c["params"].update({"lr": "fast"}), "parameters that AttentionTokenClassifier refuses.*'lr'"),
+    (lambda c: c["params"].update({"device": "tpu"}), "device torch knows"),
+    (lambda c: c["params"].update({"lrr": 0.5}), "refuses.*unexpected keyword argument 'lrr'"),
+    (lambda c: c["fitted"].update({"__class__": 1}), "sets '__class__', which is not a fitted attribute"),
+    (lambda c: c["fitted"].update({"predict": 1}), "sets 'predict', which is not a fitted attribute"),
+    (lambda c: c["fitted"].update({"classes_": "NOUN"}), "gives 'classes_' as a str"),
+    (lambda c: c["fitted"].pop("input_encoder_"), r"lacks the fitted attribute\(s\) \['input_encoder_'\]"),
+    (lambda c: c.pop("params"), "has no valid 'params' field"),
+    (lambda c: c.update({"history": {"epoch": 1}}), "has no valid 'history' field"),
+])
+def test_a_model_file_is_validated_as_strictly_as_fit(saved, change, message):
+    _edit(saved, change)
+    with pytest.raises(ModelFileError, match=message):
+        AttentionTokenClassifier.load(saved)
+
+
+def test_deeply_nested_or_non_finite_model_files_raise_the_documented_error(saved):
+    config = (saved / "skattention.json").read_text()
+    (saved / "skattention.json").write_text(config.replace('"fitted": {', '"fitted": {"x": ' + "[" * 100000
+                                                           + "]" * 100000 + ", ", 1))
+    with pytest.raises(ModelFileError):
+        AttentionTokenClassifier.load(saved)
+    (saved / "skattention.json").write_text(config)
+    from safetensors.torch import load_file, save_file
+
+    tensors = load_file(saved / "weights.safetensors")
+    name = next(iter(tensors))
+    tensors[name] = torch.full_like(tensors[name], float("nan"))
+    save_file(tensors, saved / "weights.safetensors")
+    _rehash(saved)
+    with pytest.raises(ModelFileError, match="NaN or infinite weights"):
+        AttentionTokenClassifier.load(saved)
+
+
 def test_unsaved_model_is_an_error(tmp_path):
     from sklearn.exceptions import NotFittedError
 
@@ -206,23 +269,127 @@ def test_an_interrupted_fit_resumes_from_its_checkpoint(tmp_path):
     kw = {**TINY, "max_epochs": 6, "train_split": None, "checkpoint_dir": str(tmp_path / "ckpt")}
     with pytest.warns(UserWarning, match="resumes from the checkpoint"):
         AttentionTokenClassifier(**kw, callbacks=[("stop", _InterruptAt(2))]).fit(X, y)
-    assert json.loads((tmp_path / "ckpt" / "latest.json").read_text())["epochs"] == 2
+    assert json.loads(_pointer(tmp_path / "ckpt").read_text())["epochs"] == 2
     resumed = AttentionTokenClassifier(**kw).fit(X, y)  # a new process would do just this
     assert len(resumed.history_) == 6 and list(resumed.history_["epoch"]) == [1, 2, 3, 4, 5, 6]
-    assert json.loads((tmp_path / "ckpt" / "latest.json").read_text())["finished"] is True
+    assert json.loads(_pointer(tmp_path / "ckpt").read_text())["finished"] is True
     straight = AttentionTokenClassifier(**{**kw, "checkpoint_dir": None}).fit(X, y)
     assert abs(resumed.score(X, y) - straight.score(X, y)) < 0.05
     again = AttentionTokenClassifier(**kw).fit(X, y)  # finished: a new fit starts over
     assert len(again.history_) == 6
 
 
-def test_a_checkpoint_of_another_estimator_is_not_resumed(tmp_path):
+def _pointer(ckpt) -> Path:
+    """The pointer of the one fit that wrote checkpoints under ``ckpt``."""
+    found = list(Path(ckpt).glob("*/latest.json"))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_another_estimator_parameters_or_data_never_resume_a_checkpoint(tmp_path):
     X, y = make_tagging_data(20)
-    ckpt = str(tmp_path / "c")
+    ckpt = tmp_path / "c"
     with pytest.warns(UserWarning):
         AttentionTokenClassifier(**TINY, checkpoint_dir=ckpt, callbacks=[("s", _InterruptAt(1))]).fit(X, y)
-    with pytest.raises(ValueError, match="unfinished fit of AttentionTokenClassifier"):
-        AttentionSequenceClassifier(**TINY, checkpoint_dir=ckpt).fit(X, [s[0] for s in y])
+    first = _pointer(ckpt)
+    others = [AttentionSequenceClassifier(**TINY, checkpoint_dir=ckpt).fit(X, [s[0] for s in y]),
+              AttentionTokenClassifier(**{**TINY, "d_model": 8}, checkpoint_dir=ckpt).fit(X, y),
+              AttentionTokenClassifier(**TINY, checkpoint_dir=ckpt).fit(X[:15], y[:15])]
+    for other in others:  # each in its own subfolder, from scratch
+        assert list(other.history_["epoch"]) == [1, 2]
+    assert len(list(ckpt.glob("*/latest.json"))) == 4
+    assert json.loads(first.read_text())["epochs"] == 1 and not json.loads(first.read_text())["finished"]
+    pointer = json.loads(first.read_text())
+    first.write_text(json.dumps({**pointer, "fingerprint": "0" * 64}))  # edited by hand
+    with pytest.raises(ModelFileError, match="with other parameters or other data; it is not resumed"):
+        AttentionTokenClassifier(**TINY, checkpoint_dir=ckpt).fit(X, y)
+    first.write_text(json.dumps(pointer))
+    resumed = AttentionTokenClassifier(**TINY, checkpoint_dir=ckpt).fit(X, y)
+    assert list(resumed.history_["epoch"]) == [1, 2]
+
+
+def test_checkpoints_delete_only_what_they_wrote(tmp_path):
+    X, y = make_tagging_data(20)
+    ckpt = tmp_path / "ck"
+    (ckpt / "epoch-notes").mkdir(parents=True)
+    (ckpt / "epoch-0001").mkdir()
+    (ckpt / "epoch-0001" / "mine.txt").write_text("keep me")
+    AttentionTokenClassifier(**{**TINY, "max_epochs": 3}, checkpoint_dir=ckpt).fit(X, y)
+    assert (ckpt / "epoch-notes").is_dir() and (ckpt / "epoch-0001" / "mine.txt").read_text() == "keep me"
+    sub = _pointer(ckpt).parent
+    assert sorted(p.name for p in sub.iterdir()) == ["epoch-0003", "latest.json"]  # the lock is gone too
+    (tmp_path / "ck2").mkdir()
+    kw = {**TINY, "max_epochs": 2, "checkpoint_dir": tmp_path / "ck2"}
+    with pytest.warns(UserWarning):
+        AttentionTokenClassifier(**kw, callbacks=[("s", _InterruptAt(1))]).fit(X, y)
+    sub = _pointer(tmp_path / "ck2").parent
+    (sub / "epoch-0002").mkdir()
+    (sub / "epoch-0002" / "notes.txt").write_text("not a checkpoint")
+    with pytest.raises(ModelFileError, match="was not written by skattention; it is left alone"):
+        AttentionTokenClassifier(**kw).fit(X, y)
+    assert (sub / "epoch-0002" / "notes.txt").is_file()
+
+
+@pytest.mark.parametrize("content, message", [
+    ('{"folder": "epoch-00', "is not a readable checkpoint pointer"),
+    ("[1, 2]", "is not a skattention checkpoint pointer"),
+    ('{"format": "skattention-checkpoint", "folder": "../../etc", "epochs": 1, "finished": false, '
+     '"estimator": "AttentionTokenClassifier", "fingerprint": "x"}', "points at '../../etc'"),
+    ('{"format": "skattention-checkpoint", "folder": "epoch-0001", "epochs": "1", "finished": false, '
+     '"estimator": "AttentionTokenClassifier", "fingerprint": "x"}', "has no valid 'epochs'"),
+])
+def test_a_damaged_pointer_names_its_file(tmp_path, content, message):
+    X, y = make_tagging_data(20)
+    with pytest.warns(UserWarning):
+        AttentionTokenClassifier(**TINY, checkpoint_dir=tmp_path, callbacks=[("s", _InterruptAt(1))]).fit(X, y)
+    pointer = _pointer(tmp_path)
+    pointer.write_text(content)
+    with pytest.raises(ModelFileError, match=f"{pointer.name}.*{message}|{message}"):
+        AttentionTokenClassifier(**TINY, checkpoint_dir=tmp_path).fit(X, y)
+
+
+def test_grid_search_and_threads_share_a_checkpoint_dir(tmp_path):
+    import threading
+
+    from sklearn.model_selection import GridSearchCV, KFold
+
+    from skattention.metrics import flat_accuracy_scorer
+
+    X, y = make_tagging_data(24)
+    search = GridSearchCV(AttentionTokenClassifier(**TINY, checkpoint_dir=tmp_path / "grid"),
+                          {"d_model": [8, 16]}, cv=KFold(2), scoring=flat_accuracy_scorer).fit(X, y)
+    plain = GridSearchCV(AttentionTokenClassifier(**TINY), {"d_model": [8, 16]}, cv=KFold(2),
+                         scoring=flat_accuracy_scorer).fit(X, y)
+    np.testing.assert_array_equal(search.cv_results_["mean_test_score"], plain.cv_results_["mean_test_score"])
+    assert len(list((tmp_path / "grid").glob("*/latest.json"))) == 2 * 2 + 1  # candidates x folds, the refit
+    results, errors = {}, []
+
+    def fit(i):
+        try:
+            data = (X[i:], y[i:])
+            results[i] = AttentionTokenClassifier(**TINY, checkpoint_dir=tmp_path / "threads").fit(*data)
+        except Exception as exc:  # noqa: BLE001
+            errors.append(exc)
+
+    threads = [threading.Thread(target=fit, args=(i,)) for i in (0, 4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors and len(list((tmp_path / "threads").glob("*/latest.json"))) == 2
+
+
+def test_a_second_live_fit_of_the_same_thing_is_refused(tmp_path):
+    from skattention._checkpoint import fit_lock
+
+    with fit_lock(tmp_path / "sub"):
+        with pytest.raises(ValueError, match="Another fit with the same parameters and data"):
+            with fit_lock(tmp_path / "sub"):
+                pass
+    (tmp_path / "sub" / "fit.lock").write_text("999999999 1")  # a killed process's stale lock
+    with fit_lock(tmp_path / "sub"):
+        pass
+    assert not (tmp_path / "sub" / "fit.lock").exists()
 
 
 _KILLED_FIT = """
@@ -259,14 +426,14 @@ def test_a_killed_fitting_process_resumes_to_the_same_epoch_count(tmp_path, sign
     proc = subprocess.Popen([sys.executable, str(script), str(ckpt), "0.5"], stdout=subprocess.PIPE)
     deadline = time.time() + 120
     while time.time() < deadline:
-        pointer = ckpt / "latest.json"
-        if pointer.is_file() and json.loads(pointer.read_text())["epochs"] >= 3:
+        pointers = list(ckpt.glob("*/latest.json"))
+        if pointers and json.loads(pointers[0].read_text())["epochs"] >= 3:
             break
         time.sleep(0.05)
     proc.send_signal(getattr(signal, signal_name))
     proc.wait()
     assert proc.returncode != 0
-    done = json.loads((ckpt / "latest.json").read_text())
+    done = json.loads(_pointer(ckpt).read_text())
     assert 3 <= done["epochs"] < 8 and not done["finished"]
 
     resumed = subprocess.run([sys.executable, str(script), str(ckpt), "0"], capture_output=True, text=True,
@@ -353,3 +520,25 @@ def test_grid_search_gives_the_same_results_with_one_or_two_worker_processes():
     np.testing.assert_array_equal(runs[0].cv_results_["split0_test_score"], runs[1].cv_results_["split0_test_score"])
     np.testing.assert_array_equal(runs[0].cv_results_["split1_test_score"], runs[1].cv_results_["split1_test_score"])
     assert _same(runs[0].best_estimator_.predict_proba(X), runs[1].best_estimator_.predict_proba(X))
+
+
+# ---------------------------------------------------------------- nothing returned is NaN in silence
+@pytest.mark.parametrize("cls, target", [
+    (AttentionSequenceRegressor, lambda rng: rng.randn(24)),
+    (AttentionTokenClassifier, lambda rng: [["a"] * 5] * 12 + [["b"] * 5] * 12),
+])
+def test_float16_overflow_is_an_error_not_nan_or_class_zero(cls, target):
+    from skattention.exceptions import NonFinitePredictionError
+
+    rng = np.random.RandomState(0)
+    X = [rng.randn(5, 2) for _ in range(24)]
+    est = cls(**{**TINY, "max_epochs": 1}, precision="16").fit(X, target(rng))
+    far = [np.full((5, 2), 1e5), X[0]]
+    with pytest.raises(NonFinitePredictionError, match="precision='16': float16 overflows past 65504"):
+        est.predict(far)
+    if hasattr(est, "predict_proba"):
+        with pytest.raises(NonFinitePredictionError):
+            est.predict_proba(far)
+    est.set_params(precision="32")  # an inference setting: it takes effect at once
+    assert all(np.isfinite(np.asarray(p, dtype=float)).all() for p in (est.predict_proba(far) if
+               hasattr(est, "predict_proba") else [est.predict(far)]))

@@ -112,3 +112,14 @@ def test_sequence_targets():
         check_sequence_targets([1.0, np.nan], 2, numeric=True)
     with pytest.raises(ValueError, match="one label per sequence"):
         check_sequence_targets(np.ones((2, 2)), 2, numeric=False)
+
+
+def test_ragged_multi_output_targets_and_nan_labels_name_the_index():
+    with pytest.raises(ValueError, match=r"y\[23\] has 1 outputs but y\[0\] has 2 outputs"):
+        check_sequence_targets([[1.0, 2.0]] * 23 + [[3.0]], 24, numeric=True)
+    with pytest.raises(ValueError, match=r"y\[2\] has a single value but y\[0\] has 2 outputs"):
+        check_sequence_targets([[1.0, 2.0], [1.0, 2.0], 3.0], 3, numeric=True)
+    labels = np.arange(24.0)
+    labels[5] = np.nan
+    with pytest.raises(ValueError, match=r"y\[5\] is a missing label"):
+        check_sequence_targets(labels, 24, numeric=False)

@@ -4,9 +4,10 @@ training plumbing. Estimator files only say what differs."""
 from __future__ import annotations
 
 import contextlib
+import inspect
 import math
 import numbers
-from functools import cache, partial
+from functools import partial
 from os import PathLike
 
 import numpy as np
@@ -16,7 +17,7 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 from sklearn.utils import check_random_state
 from skorch import NeuralNet
-from skorch.callbacks import EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
+from skorch.callbacks import Callback, EarlyStopping, GradientNormClipping, LRScheduler, ProgressBar
 from skorch.dataset import ValidSplit, unpack_data
 from skorch.utils import TeeGenerator
 
@@ -28,7 +29,14 @@ from .._batching import (
     make_loader,
     unpad,
 )
-from .._checkpoint import EpochCheckpoint, finish_checkpoint, read_checkpoint
+from .._checkpoint import (
+    EpochCheckpoint,
+    checkpoint_folder,
+    fingerprint,
+    finish_checkpoint,
+    fit_lock,
+    read_checkpoint,
+)
 from .._diagnostics import warn_user
 from .._sequences import Sequences, check_sequences, split_windows, truncate
 from .._serialization import _plain_module
@@ -36,8 +44,9 @@ from .._streaming import BatchStream, PairSource, is_stream, renumber, unzip
 from .._vocab import InputEncoder
 from ..attention import SCORES
 from ..callbacks import ValidationAccuracy
-from ..exceptions import TrainingDivergedError
+from ..exceptions import NonFinitePredictionError, TrainingDivergedError
 from ..modules import ENCODERS
+from ._device import _cuda_available, check_device, resolve_device  # noqa: F401 (re-exported)
 
 SKORCH_PREFIXES = ("module", "criterion", "optimizer", "iterator_train", "iterator_valid", "callbacks", "dataset",
                    "compile")
@@ -52,16 +61,20 @@ FUSED_OPTIMIZERS = (torch.optim.AdamW, torch.optim.Adam)
 PRECISIONS = {"32": None, "bf16": torch.bfloat16, "16": torch.float16}
 
 
-@cache
-def _cuda_available() -> bool:
-    return torch.cuda.is_available()
+def _check_passthrough(cls, kwargs: dict) -> None:
+    """Unknown constructor arguments are a ``TypeError``, as Python gives for
+    any other class; only skorch's prefixed parameters pass through."""
+    import difflib
 
-
-def resolve_device(device) -> str | torch.device:
-    """``'auto'`` → ``'cuda'`` when CUDA is available, else ``'cpu'``."""
-    if device == "auto":
-        return "cuda" if _cuda_available() else "cpu"
-    return device
+    for key in kwargs:
+        if "__" in key and key.split("__")[0] in SKORCH_PREFIXES:
+            continue
+        known = [p for p in inspect.signature(cls.__init__).parameters if p not in ("self", "kwargs")]
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f" Did you mean {close[0]!r}?" if close else ""
+        if "__" in key:
+            hint = f" Double-underscore parameters must start with one of {SKORCH_PREFIXES}." + hint
+        raise TypeError(f"{cls.__name__}.__init__() got an unexpected keyword argument {key!r}.{hint}")
 
 
 def to_device(x, device, non_blocking: bool = False):
@@ -253,6 +266,15 @@ def _is_float_in(value, low, high) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool) and low <= value < high
 
 
+def _all_finite(out: torch.Tensor, lengths=None) -> torch.Tensor:
+    """Whether a batch's outputs are finite, ignoring padded positions."""
+    ok = torch.isfinite(out)
+    if lengths is not None:  # (batch, length, ...): padded positions may hold anything
+        ok = ok.reshape(*ok.shape[:2], -1).all(-1)
+        ok = ok | (torch.arange(ok.shape[1], device=ok.device)[None, :] >= torch.as_tensor(lengths).to(ok.device)[:, None])
+    return ok.all()
+
+
 def _stitch(pieces: list, owners: np.ndarray, attention: bool) -> list:
     """Join the outputs of consecutive windows back into one per sequence.
     Attention becomes block-diagonal: windows never attend across their
@@ -282,6 +304,9 @@ class BaseSequenceEstimator(BaseEstimator):
     """
 
     _token_level = True
+    #: what ``fit`` sets (and model files and checkpoints hold), with the type of each; the target
+    #: mixins and seq2seq add theirs
+    _fitted_state = {"input_encoder_": "InputEncoder"}
     _windowed = True  # one output per element: max_length cuts sequences into windows, not truncates
     _regression = False
     _module = None
@@ -336,6 +361,7 @@ class BaseSequenceEstimator(BaseEstimator):
         self.checkpoint_dir = checkpoint_dir
         self.random_state = random_state
         self.verbose = verbose
+        _check_passthrough(type(self), kwargs)
         vars(self).update(kwargs)
 
     # ------------------------------------------------------------------ params
@@ -362,7 +388,7 @@ class BaseSequenceEstimator(BaseEstimator):
             "n_heads": (lambda v: _is_int(v, 1), "an int >= 1"),
             "n_layers": (lambda v: _is_int(v, 1), "an int >= 1"),
             "dropout": (lambda v: _is_float_in(v, 0, 1), "a float in [0, 1)"),
-            "max_epochs": (lambda v: _is_int(v, 0), "an int >= 0"),
+            "max_epochs": (lambda v: _is_int(v, 1), "an int >= 1"),
             "batch_size": (lambda v: _is_int(v, 1) or v == -1, "an int >= 1 (or -1 for one batch)"),
             "lr": (lambda v: _is_float_in(v, 0, np.inf) and v > 0, "a float > 0"),
             "train_split": (
@@ -392,14 +418,28 @@ class BaseSequenceEstimator(BaseEstimator):
             raise ValueError(f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}.")
         if self.encoder != "transformer" and self.d_model % 2:
             raise ValueError(f"encoder={self.encoder!r} needs an even d_model, got {self.d_model}.")
-        for key in self._skorch_kwargs():
-            if key.split("__")[0] not in SKORCH_PREFIXES:
-                raise TypeError(
-                    f"{name} got an unexpected parameter {key!r}; double-underscore parameters must "
-                    f"start with one of {SKORCH_PREFIXES}."
-                )
+        _check_passthrough(type(self), self._skorch_kwargs())
+        check_device(self.device, name)
+        optimizer = self.optimizer
+        if not (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)) and \
+                not (callable(optimizer) and not isinstance(optimizer, type)):
+            raise TypeError(f"The 'optimizer' parameter of {name} must be a torch optimizer class such as "
+                            f"torch.optim.AdamW (its arguments go in optimizer__*), got {optimizer!r}.")
+        for i, cb in enumerate([] if self.callbacks is None else self.callbacks):
+            item = cb[1] if isinstance(cb, tuple) and len(cb) == 2 and isinstance(cb[0], str) else cb
+            if not isinstance(item, Callback) and not (isinstance(item, type) and issubclass(item, Callback)):
+                raise TypeError(f"callbacks[{i}] of {name} is a {type(item).__name__}; callbacks must be skorch "
+                                "Callback instances or (name, callback) pairs.")
 
     # ------------------------------------------------------------ fitted state
+    @classmethod
+    def _fitted_names(cls) -> dict:
+        """Every fitted attribute the class declares, with its type's name."""
+        names: dict = {}
+        for klass in reversed(cls.__mro__):
+            names.update(vars(klass).get("_fitted_state", {}))
+        return names
+
     def __sklearn_is_fitted__(self) -> bool:
         return hasattr(self, "net_")
 
@@ -570,6 +610,8 @@ class BaseSequenceEstimator(BaseEstimator):
         return ValidSplit(float(split), stratified=bool(stratified), random_state=seed)
 
     def _build_net(self, n_sequences: int, seed: int, stratify) -> _Net:
+        # the parameters the net is built from: what save() records, whatever set_params does later
+        self._fitted_params = self.get_params(deep=False)
         train_split = self._train_split(n_sequences, seed, stratify)
         net_class, net_kwargs = _Net, {"device": resolve_device(self.device)}
         clipping = GradientNormClipping(GRADIENT_CLIP_NORM)
@@ -599,8 +641,9 @@ class BaseSequenceEstimator(BaseEstimator):
                     load_best=True)))
         if self.verbose:
             extra.append(("progress_bar", _ProgressBar()))
-        if self.checkpoint_dir is not None:
-            extra.append(("epoch_checkpoint", EpochCheckpoint(self, self.checkpoint_dir)))
+        if getattr(self, "_checkpoint", None):
+            folder, key = self._checkpoint
+            extra.append(("epoch_checkpoint", EpochCheckpoint(self, folder, key)))
         kwargs = {f"module__{k}": v for k, v in self._module_kwargs().items()}
         if self.optimizer in FUSED_OPTIMIZERS:
             kwargs["optimizer__fused"] = True  # one kernel per step instead of one per tensor
@@ -638,7 +681,18 @@ class BaseSequenceEstimator(BaseEstimator):
 
     def _fit(self, X, y, *, reset: bool, classes=None):
         self._validate_params()
-        resume = read_checkpoint(self.checkpoint_dir, type(self)) if reset and self.checkpoint_dir else None
+        if self.checkpoint_dir is None:
+            return self._fit_checked(X, y, reset=reset, classes=classes, checkpoint=None)
+        key = fingerprint(self, X, y)
+        folder = checkpoint_folder(self.checkpoint_dir, self, key)
+        with fit_lock(folder):
+            return self._fit_checked(X, y, reset=reset, classes=classes, checkpoint=(folder, key))
+
+    def _fit_checked(self, X, y, *, reset: bool, classes, checkpoint):
+        """``fit`` after the parameters are checked; ``checkpoint`` is this
+        fit's ``(folder, fingerprint)`` under ``checkpoint_dir``, or None."""
+        self._checkpoint = checkpoint
+        resume = read_checkpoint(*checkpoint, cls=type(self)) if reset and checkpoint else None
         if resume is not None:  # an interrupted fit left this: take its vocabularies and classes
             for key, value in resume["fitted"].items():
                 setattr(self, key, value)
@@ -793,8 +847,8 @@ class BaseSequenceEstimator(BaseEstimator):
                 f"Training was interrupted after epoch {len(self.history_)}; the model holds the weights of "
                 f"epoch {kept}." + (" Calling fit again resumes from the checkpoint." if self.checkpoint_dir
                                     else ""), UserWarning)
-        elif self.checkpoint_dir is not None:
-            finish_checkpoint(self.checkpoint_dir)
+        elif getattr(self, "_checkpoint", None):
+            finish_checkpoint(self._checkpoint[0])
 
     @contextlib.contextmanager
     def _memory_hint(self, doing: str, lengths=None):
@@ -938,15 +992,23 @@ class BaseSequenceEstimator(BaseEstimator):
 
     @contextlib.contextmanager
     def _inference(self):
-        """Eval mode, no autograd, and a useful message if memory runs out."""
+        """Eval mode, no autograd, ``precision`` as set now, and a useful
+        message if memory runs out."""
         module = self.net_.module_
         was_training = module.training
         module.eval()
+        self._check_precision()
+        self.net_.precision = self.precision  # an inference setting: set_params after fit takes effect
         try:
             with torch.inference_mode(), self._memory_hint("predicting"):
                 yield
         finally:
             module.train(was_training)
+
+    def _check_precision(self) -> None:
+        if not (isinstance(self.precision, str) and self.precision in PRECISIONS):
+            raise ValueError(f"The 'precision' parameter of {type(self).__name__} must be one of "
+                             f"{tuple(PRECISIONS)}; got {self.precision!r}.")
 
     def _forward(self, X, *, attention: bool = False, transform=None) -> list[np.ndarray]:
         """Run the module over ``X``; one array per sequence. ``transform``
@@ -957,13 +1019,22 @@ class BaseSequenceEstimator(BaseEstimator):
         labels = transform is not None
         transform = transform or self._output_transform
         results: list = [None] * n
+        finite = []  # one flag per batch, kept on the device: a single synchronisation at the end
         with self._inference():
             for positions, lengths, Xb in batches:
                 out = self.net_.infer(Xb, return_attention=attention)
+                if not attention:
+                    finite.append(_all_finite(out, lengths if self._token_level else None))
                 out = out[1] if attention else transform(out)
                 out = (out.float() if torch.is_floating_point(out) else out).cpu().numpy()
                 for i, piece in zip(positions, unpad(out, lengths, axes) if axes else list(out)):
                     results[i] = piece
+        if finite and not bool(torch.stack(finite).all()):
+            raise NonFinitePredictionError(
+                f"{type(self).__name__} computed NaN or infinite outputs, so it returns no predictions"
+                + (f" (precision={self.precision!r}: float16 overflows past 65504, as it does on inputs far "
+                   "outside the training range; predict with set_params(precision='32') or 'bf16')"
+                   if self.precision == "16" else " (are the inputs far outside the training range?)") + ".")
         if any(r is None for r in results):
             template = self._empty_output(attention)
             if labels and not attention:

@@ -17,6 +17,8 @@ from ..modules import MaskedMSELoss, class_probabilities
 class ClassifierTargets:
     """``classes_``, label encoding and probabilities."""
 
+    _fitted_state = {"classes_": "ndarray", "_label_encoder": "LabelEncoder"}
+
     def _start_targets(self) -> dict:
         return {"counts": Counter(), "types": set()}
 
@@ -77,6 +79,8 @@ class ClassifierTargets:
 
 class RegressorTargets:
     """Targets standardised for training, predictions in the original units."""
+
+    _fitted_state = {"target_scaler_": "TargetScaler", "_single_output": "bool"}
 
     _regression = True
     _criterion = MaskedMSELoss

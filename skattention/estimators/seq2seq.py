@@ -129,6 +129,20 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         checks["length_penalty"] = (lambda v: _is_float_in(v, 0, np.inf), "a float >= 0")
         return checks
 
+    _DECODING = ("beam_size", "max_output_length", "length_penalty")
+    _fitted_state = {"target_vocab_": "Vocabulary"}
+
+    def _check_decoding(self) -> None:
+        """The decoding parameters may change after fit (``set_params``), so
+        predict checks them again."""
+        checks = self._param_checks()
+        for param in self._DECODING:
+            ok, expected = checks[param]
+            value = getattr(self, param)
+            if not ok(value):
+                raise ValueError(f"The {param!r} parameter of {type(self).__name__} must be {expected}; "
+                                 f"got {value!r}.")
+
     def _validate_params(self) -> None:
         super()._validate_params()
         if self.decoder == "transformer" and self.attention is None:
@@ -219,6 +233,8 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
 
     # ------------------------------------------------------------ decoding
     def _generate(self, X):
+        self._check_fitted()
+        self._check_decoding()
         n, batches, _ = self._predict_batches(X)
         results = [([], np.zeros((0, 0), np.float32))] * n
         with self._inference():
