@@ -70,12 +70,28 @@ def child(cfg: dict) -> subprocess.Popen:
                             env=env)
 
 
+def pointer_file(ckpt: Path) -> Path | None:
+    """The checkpoint pointer of the one fit under ``ckpt``: each fit keeps its
+    checkpoints in a subfolder named after its estimator and fingerprint."""
+    found = sorted(ckpt.glob("*/latest.json"))
+    if len(found) > 1:
+        raise RuntimeError(f"more than one fit checkpoints under {ckpt}: {found}")
+    return found[0] if found else None
+
+
+def epochs_done(ckpt: Path) -> int:
+    pointer = pointer_file(ckpt)
+    return json.loads(pointer.read_text())["epochs"] if pointer is not None else 0
+
+
 def wait_for_epoch(ckpt: Path, epoch: int, proc: subprocess.Popen, timeout: float = 1800) -> None:
-    pointer = ckpt / "latest.json"
     deadline = time.time() + timeout
     while time.time() < deadline and proc.poll() is None:
-        if pointer.is_file() and json.loads(pointer.read_text())["epochs"] >= epoch:
-            return
+        try:
+            if epochs_done(ckpt) >= epoch:
+                return
+        except (OSError, ValueError):  # the pointer is being replaced
+            pass
         time.sleep(0.05)
     raise RuntimeError(f"the child never reached epoch {epoch}")
 
@@ -109,7 +125,7 @@ def main():
     wait_for_epoch(ckpt, kill_after, proc)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    killed_at = json.loads((ckpt / "latest.json").read_text())["epochs"]
+    killed_at = epochs_done(ckpt)
     resumed = result(child({**base, "params": {**params, "checkpoint_dir": str(ckpt)}}))
     rows.append({"model": f"killed (SIGKILL) after epoch {killed_at}, then resumed", "score": resumed["accuracy"],
                  "epochs": resumed["epochs"], "uninterrupted_score": straight["accuracy"],

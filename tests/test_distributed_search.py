@@ -115,10 +115,12 @@ def dask_client():
 def _on_dask(client, make_search, X, y):
     # Dask's nanny starts workers with OMP_NUM_THREADS=1
     threads = one_thread_count(client.run(torch.get_num_threads).values())
+    # the refit of the best candidate runs in this process for both searches: at the
+    # workers' thread count too, so that the two best estimators are comparable
     with torch_threads(threads):
         local = make_search(n_jobs=1).fit(X, y)
-    with joblib.parallel_backend("dask"):  # the backend finds the client as the default one
-        remote = make_search(n_jobs=-1).fit(X, y)
+        with joblib.parallel_backend("dask"):  # the backend finds the client as the default one
+            remote = make_search(n_jobs=-1).fit(X, y)
     return local, remote
 
 
@@ -171,9 +173,9 @@ def test_grid_search_through_ray_matches_n_jobs_1(ray_backend):
     # Ray starts its workers with OMP_NUM_THREADS=1 (one per CPU they hold)
     threads = one_thread_count(ray.get([worker_threads.remote() for _ in range(2)]))
     X, y = regression()
-    with torch_threads(threads):
+    with torch_threads(threads):  # the refits run in this process, at the workers' count too
         local = regressor_grid_search(n_jobs=1).fit(X, y)
-    with joblib.parallel_backend("ray"):
-        remote = regressor_grid_search(n_jobs=-1).fit(X, y)
+        with joblib.parallel_backend("ray"):
+            remote = regressor_grid_search(n_jobs=-1).fit(X, y)
     assert_same_search(local, remote, X)
     assert len(set(local.cv_results_["mean_test_score"])) > 1
