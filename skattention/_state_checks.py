@@ -71,6 +71,10 @@ def check_input_encoder(enc, where: str) -> None:
     else:
         _fail(f"{where}.kind_", f"must be {TOKENS!r} or {NUMERIC!r}, not {kind!r}")
     _int(state.get("max_word_length"), f"{where}.max_word_length", 1)
+    length = state.get("mean_length_", 1.0)  # files written before sum pooling lack it
+    if not isinstance(length, (float, int, np.floating)) or isinstance(length, bool) or not np.isfinite(length) \
+            or length < 1:
+        _fail(f"{where}.mean_length_", f"must be a finite number >= 1, not {length!r}")
 
 
 def check_target_scaler(scaler, where: str) -> None:

@@ -136,10 +136,13 @@ class InputEncoder:
         the same vocabularies and (up to rounding) the same scaling."""
         if not hasattr(self, "_counts") and not hasattr(self, "_moments"):
             self.kind_, self.n_features_ = X.kind, X.n_features
+            self._n_sequences, self._n_elements = 0, 0
             if X.kind == NUMERIC:
                 self._moments = RunningMoments()
             else:
                 self._counts, self._n_tokens = Counter(), 0
+        self._n_sequences += len(X)
+        self._n_elements += int(X.lengths.sum())
         if self.kind_ == NUMERIC:
             self._moments.update(np.concatenate(X.data, axis=0) if len(X) else np.zeros((0, self.n_features_)))
         else:
@@ -149,6 +152,9 @@ class InputEncoder:
 
     def finish(self) -> InputEncoder:
         """Fit the vocabularies or the scaling from what :meth:`update` saw."""
+        n_sequences, n_elements = self.__dict__.pop("_n_sequences"), self.__dict__.pop("_n_elements")
+        # what sum pooling divides by: a sum over a sequence of typical length is on a mean's scale
+        self.mean_length_ = max(n_elements / max(n_sequences, 1), 1.0)
         if self.kind_ == NUMERIC:
             moments = self.__dict__.pop("_moments")
             self.mean_ = moments.mean.astype(np.float32)

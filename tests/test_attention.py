@@ -115,18 +115,33 @@ def test_token_model_padding_invariance(encoder):
     assert torch.allclose(both[0, :3], alone[0], atol=1e-5)
 
 
-@pytest.mark.parametrize("pooling", ["attention", "mean", "max", "cls"])
+@pytest.mark.parametrize("pooling", ["attention", "mean", "max", "sum", "cls", "combined"])
 def test_sequence_model_pooling_and_weights(pooling):
     model = SequenceModel(2, pooling=pooling, n_features=3, d_model=16, n_heads=2, n_layers=1,
-                          encoder="transformer").eval()
+                          encoder="transformer", length_scale=5.0).eval()
     feats = torch.randn(2, 6, 3)
     lengths = torch.tensor([6, 4])
     out, w = model(lengths, features=feats, return_attention=True)
     assert out.shape == (2, 2)
-    expected = {"attention": (2, 6), "cls": (2, 2, 6), "mean": (2, 2, 6, 6), "max": (2, 2, 6, 6)}[pooling]
+    self_attention = (2, 2, 6, 6)
+    expected = {"attention": (2, 6), "combined": (2, 6), "cls": (2, 2, 6)}.get(pooling, self_attention)
     assert tuple(w.shape) == expected
     alone = model(lengths[1:], features=feats[1:, :4])
     assert torch.allclose(out[1], alone[0], atol=1e-5)
+
+
+def test_sum_pooling_counts_and_combined_holds_each_pooling():
+    model = SequenceModel(1, pooling="combined", n_features=2, d_model=8, n_heads=2, n_layers=1,
+                          encoder="transformer", length_scale=4.0)
+    h = torch.arange(2 * 3 * 8, dtype=torch.float32).reshape(2, 3, 8)
+    mask = torch.tensor([[True, True, True], [True, False, False]])
+    total = torch.stack([h[0].sum(0), h[1, 0]])
+    torch.testing.assert_close(model._pool(h, mask, "sum"), total / 4.0)
+    torch.testing.assert_close(model._pool(h, mask, "mean"), torch.stack([h[0].mean(0), h[1, 0]]))
+    torch.testing.assert_close(model._pool(h, mask, "max"), torch.stack([h[0, 2], h[1, 0]]))
+    assert model.head[1].in_features == 4 * 8  # attention, mean, max and sum side by side
+    with pytest.raises(ValueError, match="length_scale"):
+        SequenceModel(1, pooling="sum", n_features=2, d_model=8, length_scale=0.0)
 
 
 def test_birnn_without_attention_says_so():

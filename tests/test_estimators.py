@@ -200,7 +200,8 @@ def test_attention_weights_shapes(kind, encoder):
         np.testing.assert_allclose(w.sum(axis=-1), 1, rtol=1e-5)
 
 
-@pytest.mark.parametrize("pooling, shape", [("cls", (2, 5)), ("mean", (2, 5, 5)), ("max", (2, 5, 5))])
+@pytest.mark.parametrize("pooling, shape", [("cls", (2, 5)), ("mean", (2, 5, 5)), ("max", (2, 5, 5)),
+                                            ("sum", (2, 5, 5)), ("combined", (5,))])
 def test_sequence_attention_weights_per_pooling(pooling, shape):
     est, _ = _fitted("seq_reg", pooling=pooling, encoder="transformer", max_epochs=1)
     (w,) = est.attention_weights([np.ones((5, 3))])
@@ -475,3 +476,15 @@ def test_zero_width_data_is_refused():
         AttentionSequenceRegressor(**TINY).fit(X, np.zeros((12, 0)))
     with pytest.raises(ValueError, match=r"y\[0\] has shape \(5, 0\): 0 outputs per element"):
         AttentionTokenRegressor(**TINY).fit(X, [np.zeros((5, 0))] * 12)
+
+
+@pytest.mark.parametrize("pooling", ["sum", "combined"])
+def test_sum_pooling_divides_by_the_mean_training_length(pooling, tmp_path):
+    est, X = _fitted("seq_reg", pooling=pooling, max_epochs=1)
+    mean_length = np.mean([len(x) for x in X])
+    assert est.input_encoder_.mean_length_ == mean_length
+    assert est.module_.length_scale == mean_length
+    est.save(tmp_path / "model")
+    loaded = AttentionSequenceRegressor.load(tmp_path / "model")
+    assert loaded.module_.length_scale == mean_length
+    np.testing.assert_array_equal(loaded.predict(X), est.predict(X))

@@ -64,7 +64,7 @@ TINY = dict(d_model=8, n_heads=2, n_layers=1, max_epochs=1, batch_size=4, random
 N_HEADS = TINY["n_heads"]
 SCORES = ("scaled_dot", "dot", "multiplicative", "additive")
 ENCODERS = ("hybrid", "transformer", "birnn")
-POOLINGS = ("attention", "mean", "max", "cls")
+POOLINGS = ("attention", "mean", "max", "sum", "cls", "combined")
 
 SETTINGS = settings(
     # more for a deeper local hunt: SKATTENTION_PROPERTIES_EXAMPLES=500
@@ -774,7 +774,8 @@ def check_token_regressor(est, data: Data, label, no_attention, width) -> None:
 def _sequence_attention_shape(pooling):
     # pooling="cls": the summary position's row leaves out its weight on itself,
     # so it sums to at most 1 (documented)
-    return {"attention": lambda k, m: ((m,), True), "cls": lambda k, m: ((N_HEADS, m), False)}.get(
+    return {"attention": lambda k, m: ((m,), True), "combined": lambda k, m: ((m,), True),
+            "cls": lambda k, m: ((N_HEADS, m), False)}.get(
         pooling, lambda k, m: ((N_HEADS, m, m), True))
 
 

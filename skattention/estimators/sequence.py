@@ -14,11 +14,16 @@ from ._base import BaseSequenceEstimator
 from ._targets import ClassifierTargets, RegressorTargets
 from .token import _ATTRIBUTES_DOC, _PARAMS_DOC
 
-_POOLING_DOC = """    pooling : {"attention", "mean", "max", "cls"}, default="attention"
+_POOLING_DOC = """    pooling : {"attention", "mean", "max", "sum", "cls", "combined"}, default="attention"
         How element representations become one vector: a learned attention
         query (scored with ``attention``; its weights come back from
-        ``attention_weights``), mean or max over real elements, or a learned
-        summary position read after the encoder.
+        ``attention_weights``), the mean, max or sum over real elements, a
+        learned summary position read after the encoder, or ``"combined"``:
+        attention, mean, max and sum side by side. A mean or an attention
+        average cannot count; ``"sum"`` and ``"combined"`` can, for extensive
+        targets (a count of events, a molecule's size-dependent properties).
+        Sums are divided by the mean training length, so a sequence of typical
+        length gives a sum on a mean's scale.
 """
 
 
@@ -71,7 +76,10 @@ class _SequenceEstimator(BaseSequenceEstimator):
         return checks
 
     def _module_kwargs(self) -> dict:
-        return {**super()._module_kwargs(), "pooling": self.pooling}
+        kwargs = {**super()._module_kwargs(), "pooling": self.pooling}
+        if self.pooling in ("sum", "combined"):
+            kwargs["length_scale"] = float(self.input_encoder_.mean_length_)
+        return kwargs
 
     def _check_targets(self, y, X: Sequences):
         return check_sequence_targets(y, len(X), numeric=self._regression)

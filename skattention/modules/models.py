@@ -14,7 +14,7 @@ from ..attention import AttentionPooling, lengths_to_mask
 from .embeddings import NumericEmbedding, TokenEmbedding
 from .encoders import make_encoder
 
-POOLINGS = ("attention", "mean", "max", "cls")
+POOLINGS = ("attention", "mean", "max", "sum", "cls", "combined")
 
 
 class Backbone(nn.Module):
@@ -102,45 +102,64 @@ class SequenceModel(nn.Module):
     """One output vector per sequence (N→1): encoder, pooling, linear head.
 
     ``pooling``: ``"attention"`` (a learned query over positions, scored with
-    ``attention``), ``"mean"`` or ``"max"`` over real positions, or ``"cls"``
-    (a learned summary position read after the encoder). With
-    ``return_attention`` the weights are the pooling's ``(B, T)``, the summary
-    position's last-layer row ``(B, H, T)`` for ``"cls"``, or the last
-    self-attention layer ``(B, H, T, T)`` for ``"mean"``/``"max"``.
+    ``attention``), ``"mean"``, ``"max"`` or ``"sum"`` over real positions,
+    ``"cls"`` (a learned summary position read after the encoder), or
+    ``"combined"``: attention, mean, max and sum side by side, so that both
+    intensive targets (a mean, a class) and extensive ones (a count, a
+    molecule's size) are a linear read-out. Sums are divided by
+    ``length_scale`` (the estimators pass the mean training length), which
+    keeps them on the scale of a mean while longer sequences still give
+    larger sums. With ``return_attention`` the weights are the pooling's
+    ``(B, T)`` (``"attention"``, ``"combined"``), the summary position's
+    last-layer row ``(B, H, T)`` for ``"cls"``, or the last self-attention
+    layer ``(B, H, T, T)`` for ``"mean"``, ``"max"`` and ``"sum"``.
     """
 
-    def __init__(self, n_outputs: int, pooling: str = "attention", **backbone):
+    def __init__(self, n_outputs: int, pooling: str = "attention", length_scale: float = 1.0, **backbone):
         super().__init__()
         if pooling not in POOLINGS:
             raise ValueError(f"Unknown pooling {pooling!r}; expected one of {POOLINGS}.")
+        if not length_scale > 0:
+            raise ValueError(f"length_scale must be > 0, got {length_scale!r}.")
         self.pooling = pooling
+        self.length_scale = float(length_scale)
         self.backbone = Backbone(cls_token=pooling == "cls", **backbone)
         d_model = backbone.get("d_model", 128)
-        if pooling == "attention":
+        if pooling in ("attention", "combined"):
             self.pool = AttentionPooling(d_model, backbone.get("attention", "scaled_dot"))
-        self.head = nn.Sequential(nn.Dropout(backbone.get("dropout", 0.1)), nn.Linear(d_model, n_outputs))
+        width = 4 * d_model if pooling == "combined" else d_model
+        self.head = nn.Sequential(nn.Dropout(backbone.get("dropout", 0.1)), nn.Linear(width, n_outputs))
 
     @property
     def attention_axes(self) -> tuple:
-        return {"attention": (1,), "cls": (2,)}.get(self.pooling, (2, 3))
+        return {"attention": (1,), "combined": (1,), "cls": (2,)}.get(self.pooling, (2, 3))
+
+    def _pool(self, h: torch.Tensor, mask: torch.Tensor, kind: str) -> torch.Tensor:
+        """``(B, T, D)`` to ``(B, D)`` over the real positions of ``mask``."""
+        if kind == "max":
+            return h.masked_fill(~mask.unsqueeze(-1), torch.finfo(h.dtype).min).max(1).values
+        m = mask.unsqueeze(-1).to(h.dtype)
+        total = (h * m).sum(1)
+        if kind == "sum":
+            return total / self.length_scale
+        return total / m.sum(1).clamp_min(1)
 
     def forward(self, lengths, tokens=None, chars=None, features=None, char_index=None,
                 return_attention: bool = False):
         inputs = dict(tokens=tokens, chars=chars, features=features, char_index=char_index)
-        need_self = return_attention and self.pooling != "attention"
+        need_self = return_attention and self.pooling not in ("attention", "combined")
         if need_self and not self.backbone.has_attention:
             raise ValueError(
                 f"encoder='birnn' with pooling={self.pooling!r} uses no attention; "
                 "use pooling='attention' or a self-attention encoder."
             )
         h, mask, weights = self.backbone(lengths, **inputs, need_weights=need_self)
-        if self.pooling == "attention":
+        if self.pooling in ("attention", "combined"):
             pooled, weights = self.pool(h, mask)
-        elif self.pooling == "mean":
-            m = mask.unsqueeze(-1).to(h.dtype)
-            pooled = (h * m).sum(1) / m.sum(1).clamp_min(1)
-        elif self.pooling == "max":
-            pooled = h.masked_fill(~mask.unsqueeze(-1), torch.finfo(h.dtype).min).max(1).values
+            if self.pooling == "combined":
+                pooled = torch.cat([pooled, *(self._pool(h, mask, kind) for kind in ("mean", "max", "sum"))], -1)
+        elif self.pooling in ("mean", "max", "sum"):
+            pooled = self._pool(h, mask, self.pooling)
         else:
             pooled = h[:, 0]
             if weights is not None:
