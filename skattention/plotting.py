@@ -172,7 +172,7 @@ class HistoryDisplay:
     >>> from skattention import AttentionSequenceClassifier
     >>> from skattention.plotting import HistoryDisplay
     >>> X = [["good", "film"], ["bad", "film"]] * 10
-    >>> clf = AttentionSequenceClassifier(max_epochs=3, d_model=8, n_heads=2,
+    >>> clf = AttentionSequenceClassifier(max_epochs=3, d_model=8, n_heads=2, train_split=0.2,
     ...                                   random_state=0).fit(X, [1, 0] * 10)
     >>> disp = HistoryDisplay.from_estimator(clf)
     >>> sorted(disp.lines_)

@@ -44,7 +44,7 @@ KINDS = ["token_clf", "token_reg", "seq_clf", "seq_reg"]
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_fit_predict_shapes(kind):
-    est, X = _fitted(kind)
+    est, X = _fitted(kind, train_split=0.1)  # a validation split even on 40 sequences
     pred = est.predict(X[:5])
     if kind.startswith("token"):
         assert isinstance(pred, list) and [len(p) for p in pred] == [len(x) for x in X[:5]]
@@ -165,7 +165,8 @@ def test_same_random_state_same_predictions(kind):
 def test_early_stopping_restores_best_epoch():
     X, y = make_tagging_data(60)
     # a huge learning rate makes the validation loss get worse after a while
-    tagger = AttentionTokenClassifier(**{**TINY, "max_epochs": 30, "lr": 0.05, "patience": 2}).fit(X, y)
+    tagger = AttentionTokenClassifier(**{**TINY, "max_epochs": 30, "lr": 0.05, "patience": 2},
+                                      train_split=0.1).fit(X, y)
     hist = tagger.history_
     best = hist.loc[hist["valid_acc_best"], "epoch"].max()
     assert best < hist["epoch"].max()
@@ -242,7 +243,7 @@ def test_regressor_predicts_in_original_units():
 
 def test_verbose_prints_epoch_table(capsys):
     X, y = make_tagging_data(20)
-    AttentionTokenClassifier(**TINY, verbose=1).fit(X, y)
+    AttentionTokenClassifier(**TINY, verbose=1, train_split=0.2).fit(X, y)
     out = capsys.readouterr()
     assert "train_loss" in out.out and "valid_loss" in out.out
     assert "it/s" in out.err or "%" in out.err  # tqdm progress bar
@@ -437,7 +438,7 @@ def test_misspelt_parameters_are_a_type_error_as_in_python(cls, typo, meant):
 
 
 @pytest.mark.parametrize("params, error, message", [
-    ({"max_epochs": 0}, ValueError, "'max_epochs' parameter of AttentionTokenClassifier must be an int >= 1"),
+    ({"max_epochs": 0}, ValueError, "'max_epochs' parameter of AttentionTokenClassifier must be None or an int >= 1"),
     ({"optimizer": "adam"}, TypeError, "'optimizer' parameter .* must be a torch optimizer class"),
     ({"optimizer": torch.nn.Linear}, TypeError, "'optimizer' parameter .* must be a torch optimizer class"),
     ({"callbacks": [object()]}, TypeError, r"callbacks\[0\] of AttentionTokenClassifier is a object"),

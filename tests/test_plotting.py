@@ -60,7 +60,7 @@ def test_cls_pooling_rows_are_heads():
 
 def test_history_display_draws_losses_and_marks_the_restored_epoch():
     X, y = make_tagging_data(40)
-    tagger = AttentionTokenClassifier(**{**TINY, "max_epochs": 4}).fit(X, y)
+    tagger = AttentionTokenClassifier(**{**TINY, "max_epochs": 4}, train_split=0.1).fit(X, y)
     disp = HistoryDisplay.from_estimator(tagger)
     hist = tagger.history_
     assert set(disp.lines_) == {"train_loss", "valid_loss"}

@@ -18,7 +18,8 @@ from skattention._batching import Collate
 from skattention._streaming import BatchStream, PairSource, in_validation
 from skattention.estimators import _base
 
-TINY = dict(d_model=16, n_heads=2, n_layers=1, max_epochs=2, batch_size=8, random_state=0)
+# a 10% validation split, as these tests check that streams hold one out like lists do
+TINY = dict(d_model=16, n_heads=2, n_layers=1, max_epochs=2, batch_size=8, random_state=0, train_split=0.1)
 WORDS = "the a cat dog runs sees big small old".split()
 
 

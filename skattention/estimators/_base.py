@@ -46,6 +46,7 @@ from ..attention import SCORES
 from ..callbacks import ValidationAccuracy
 from ..exceptions import NonFinitePredictionError, TrainingDivergedError
 from ..modules import ENCODERS
+from ._budget import DEFAULT_EPOCHS, VALID_FRACTION, Budget, OneCycleSchedule, plan, resolve_split
 from ._device import _cuda_available, check_device, resolve_device  # noqa: F401 (re-exported)
 
 SKORCH_PREFIXES = ("module", "criterion", "optimizer", "iterator_train", "iterator_valid", "callbacks", "dataset",
@@ -321,11 +322,11 @@ class BaseSequenceEstimator(BaseEstimator):
         n_heads: int = 4,
         n_layers: int = 2,
         dropout: float = 0.1,
-        max_epochs: int = 30,
+        max_epochs: int | None = None,
         batch_size: int = 32,
         lr: float = 2e-3,
         optimizer=torch.optim.AdamW,
-        train_split=0.1,
+        train_split="auto",
         patience: int | None = 5,
         callbacks=None,
         warm_start: bool = False,
@@ -388,12 +389,12 @@ class BaseSequenceEstimator(BaseEstimator):
             "n_heads": (lambda v: _is_int(v, 1), "an int >= 1"),
             "n_layers": (lambda v: _is_int(v, 1), "an int >= 1"),
             "dropout": (lambda v: _is_float_in(v, 0, 1), "a float in [0, 1)"),
-            "max_epochs": (lambda v: _is_int(v, 1), "an int >= 1"),
+            "max_epochs": (lambda v: v is None or _is_int(v, 1), "None or an int >= 1"),
             "batch_size": (lambda v: _is_int(v, 1) or v == -1, "an int >= 1 (or -1 for one batch)"),
             "lr": (lambda v: _is_float_in(v, 0, np.inf) and v > 0, "a float > 0"),
             "train_split": (
-                lambda v: v is None or callable(v) or (_is_float_in(v, 0, 1) and v > 0),
-                "None, a float in (0, 1) or a skorch train_split callable",
+                lambda v: v is None or v == "auto" or callable(v) or (_is_float_in(v, 0, 1) and v > 0),
+                "'auto', None, a float in (0, 1) or a skorch train_split callable",
             ),
             "patience": (lambda v: v is None or _is_int(v, 1), "None or an int >= 1"),
             "verbose": (lambda v: _is_int(v, 0) or isinstance(v, bool), "an int >= 0"),
@@ -596,12 +597,22 @@ class BaseSequenceEstimator(BaseEstimator):
             **self.input_encoder_.module_kwargs(),
         }
 
+    def _split_fraction(self, n_sequences: int):
+        """The share held out for validation (None: nothing), or the user's callable."""
+        split = resolve_split(self.train_split, n_sequences)
+        if isinstance(split, numbers.Real) and n_sequences < MIN_SEQUENCES_FOR_VALIDATION:
+            return None
+        return split
+
+    def _budget(self, n_sequences: int) -> Budget:
+        """Epochs, validation split and schedule of a fit on ``n_sequences`` (see ``_budget``)."""
+        return plan(n_sequences, batch_size=self.batch_size, max_epochs=self.max_epochs,
+                    train_split=self._split_fraction(n_sequences))
+
     def _train_split(self, n_sequences: int, seed: int, stratify):
-        split = self.train_split
+        split = self._split_fraction(n_sequences)
         if not isinstance(split, numbers.Real):
             return split
-        if n_sequences < MIN_SEQUENCES_FOR_VALIDATION:
-            return None
         stratified = False
         if stratify is not None:
             counts = np.unique(stratify, return_counts=True)[1]
@@ -612,6 +623,7 @@ class BaseSequenceEstimator(BaseEstimator):
     def _build_net(self, n_sequences: int, seed: int, stratify) -> _Net:
         # the parameters the net is built from: what save() records, whatever set_params does later
         self._fitted_params = self.get_params(deep=False)
+        budget = self._budget(n_sequences)
         train_split = self._train_split(n_sequences, seed, stratify)
         net_class, net_kwargs = _Net, {"device": resolve_device(self.device)}
         clipping = GradientNormClipping(GRADIENT_CLIP_NORM)
@@ -623,7 +635,9 @@ class BaseSequenceEstimator(BaseEstimator):
             net_kwargs = {"accelerator": self.accelerator,
                           "device": None if self.accelerator.device_placement else net_kwargs["device"]}
         extra = [("gradient_clipping", clipping)]
-        if train_split is not None:
+        if budget.scheduled:
+            extra.append(("lr_schedule", OneCycleSchedule(budget.total_steps)))
+        else:
             if not self._regression:
                 extra.append(("valid_acc", ValidationAccuracy()))
             # Token-level accuracy (thousands of validation tokens) is the finer signal: on EWT
@@ -655,7 +669,7 @@ class BaseSequenceEstimator(BaseEstimator):
             criterion=self._criterion,
             optimizer=self.optimizer,
             lr=self.lr,
-            max_epochs=self.max_epochs,
+            max_epochs=budget.epochs,
             batch_size=self.batch_size,
             train_split=train_split,
             callbacks=list(self.callbacks or []),
@@ -733,16 +747,25 @@ class BaseSequenceEstimator(BaseEstimator):
                 if resume is not None:
                     epochs = self._remaining_epochs(resume)
                     self._restore(resume)
-            else:  # continuing: epochs and batch size as set now, the rest as fitted
+            else:  # continuing: epochs and batch size as set now, the rest as fitted; no schedule
                 self.net_.sampler_seed = seed
-                self.net_.max_epochs, self.net_.batch_size = self.max_epochs, self.batch_size
+                self.net_.batch_size = self.batch_size
+                self.net_.max_epochs = self._continued_epochs()
+                schedule = dict(self.net_.callbacks_).get("lr_schedule")
+                if schedule is not None:
+                    schedule.active = False
             with self._memory_hint("training", lengths):
                 self.net_.partial_fit(dataset, y=stratify, epochs=epochs)
         self._after_training()
         return self
 
+    def _continued_epochs(self) -> int:
+        """Epochs of a call that continues training (``partial_fit`` after the
+        first, ``warm_start``): ``max_epochs``, or the default number."""
+        return DEFAULT_EPOCHS if self.max_epochs is None else self.max_epochs
+
     def _remaining_epochs(self, resume: dict) -> int:
-        return max(self.max_epochs - len(resume["history"]), 0)
+        return max(self.net_.max_epochs - len(resume["history"]), 0)
 
     # ------------------------------------------------------------ streaming
     def _fit_stream(self, X, y, *, reset: bool, fitted: bool, resume, classes):
@@ -759,14 +782,21 @@ class BaseSequenceEstimator(BaseEstimator):
             raise ValueError("Streamed data train in one process: data-parallel training across the "
                              f"{self.accelerator.num_processes} processes of an accelerator needs X and y as lists.")
         source = PairSource(X)
-        epochs = self._remaining_epochs(resume) if resume is not None else self.max_epochs
-        fraction = self.train_split if isinstance(self.train_split, numbers.Real) else None
-        if not reset:
-            fraction = fraction if self.net_.train_split is not None else None
-        source.check_passes(int(reset) + epochs * (2 if fraction else 1))
+        # a one-shot iterator is refused before the first pass, with as many passes as are known
+        # now ("auto" and max_epochs=None are settled by the number of pairs, after the scan)
+        known_epochs = (self.max_epochs or 1) if reset else self._continued_epochs()
+        held_out = isinstance(self.train_split, numbers.Real) and (reset or self.net_.train_split is not None)
+        source.check_passes(int(reset) + known_epochs * (2 if held_out else 1))
         n_sequences = self._scan(source, fit=not fitted, classes=classes) if reset else 0
-        if reset and self._train_split(n_sequences, 0, None) is None:
-            fraction = None
+        if reset:
+            fraction = self._split_fraction(n_sequences)
+            epochs = self._budget(n_sequences).epochs - (len(resume["history"]) if resume is not None else 0)
+        else:  # continuing: the fitted net's split, with the share set now
+            split = VALID_FRACTION if self.train_split == "auto" else self.train_split
+            fraction = split if self.net_.train_split is not None else None
+            epochs = self._continued_epochs()
+        fraction = fraction if isinstance(fraction, numbers.Real) else None
+        source.check_passes(int(reset) + max(epochs, 0) * (2 if fraction else 1))
         stream = BatchStream(source, self._encode_pool, Collate(self._target_pad(), self._token_level),
                              valid_fraction=fraction)
         return self._train(stream, n_sequences, None, reset=reset, resume=resume)

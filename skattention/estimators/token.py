@@ -26,7 +26,13 @@ _PARAMS_DOC = """
     n_layers : int, default=2
         Encoder depth (BiLSTM layers for ``"hybrid"``/``"birnn"``).
     dropout : float, default=0.1
-    max_epochs : int, default=30
+    max_epochs : int or None, default=None
+        Epochs to train. None: at least 30 epochs and at least 1,000
+        optimiser steps (at most 1,000 epochs), so that small data sets,
+        whose epochs are a few steps, still get a real training budget (the
+        user guide's "Training budget"). Calls that continue training
+        (``partial_fit`` after the first, ``warm_start``) train 30 epochs
+        when it is None.
     batch_size : int, default=32
         Sequences per training batch; batches group sequences of similar
         length. Prediction batches hold up to ``batch_size * 64`` padded
@@ -35,15 +41,22 @@ _PARAMS_DOC = """
         Learning rate of ``optimizer``.
     optimizer : torch optimizer class, default=torch.optim.AdamW
         Its own arguments go through ``optimizer__*`` parameters.
-    train_split : float, callable or None, default=0.1
-        A float holds out that fraction of the training sequences for
-        validation (seeded by ``random_state``); any skorch ``train_split``
-        callable works as in skorch; None trains on everything.
+    train_split : "auto", float, callable or None, default="auto"
+        ``"auto"`` holds out 10% of the training sequences for validation
+        when there are at least 2,000 of them, and nothing below that: a
+        split of a few dozen sequences is too noisy to stop on. A float
+        holds out that fraction (seeded by ``random_state``); any skorch
+        ``train_split`` callable works as in skorch; None trains on
+        everything. With a validation split the learning rate halves when
+        the validation score stalls for 2 epochs and ``patience`` applies;
+        without one, training runs the whole budget under a one-cycle
+        schedule (linear warm-up over the first 10% of the steps to ``lr``,
+        then cosine decay to zero).
     patience : int or None, default=5
-        Epochs without improvement before training stops early: on the
-        validation token accuracy for the token classifier and seq2seq, on
-        the validation loss otherwise. The best epoch's weights are restored
-        at the end. None disables it.
+        Epochs without improvement before training stops early (only with a
+        validation split): on the validation token accuracy for the token
+        classifier and seq2seq, on the validation loss otherwise. The best
+        epoch's weights are restored at the end. None disables it.
     callbacks : list of skorch callbacks or (name, callback) tuples, optional
     warm_start : bool, default=False
         Whether ``fit`` continues from the previous fit.
