@@ -70,14 +70,14 @@ plt.show()
 # the same ``(length, 12)`` arrays (it transposes them to aeon's channels-first
 # layout and keeps the unequal lengths, which DTW takes as they are), and
 # :class:`~skattention.baselines.SummaryStatistics` turns each utterance into
-# per-channel statistics for any scikit-learn model. Five stratified folds.
+# per-channel statistics for any scikit-learn model. Three stratified folds.
 X, y = load_japanese_vowels("train")
 speakers = compare(
     {"attention (defaults)": AttentionSequenceClassifier(random_state=0),
      "1-NN DTW": AeonClassifier(),
      "statistics + LogReg": make_pipeline(SummaryStatistics(), StandardScaler(),
                                           LogisticRegression(max_iter=2000))},
-    X, y, cv=5,
+    X, y, cv=3,
 )
 print(speakers.summary.round(4))
 print(speakers.test())
@@ -85,6 +85,6 @@ print(speakers.test())
 # %%
 # Each dot is one fold; grey lines join the scores of the same fold, so a
 # model that is better on every fold shows as lines that all slope one way.
-speakers.plot(title="JapaneseVowels, 5-fold CV")
+speakers.plot(title="JapaneseVowels, 3-fold CV")
 plt.tight_layout()
 plt.show()

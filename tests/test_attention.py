@@ -194,3 +194,29 @@ def test_self_attention_uses_fused_sdpa_with_no_quadratic_mask(monkeypatch):
         model(torch.tensor([6, 6]), tokens)  # nothing padded: no mask at all
         model(torch.tensor([6, 3]), tokens)  # padded: a broadcast key mask, never (T, T)
     assert seen == [None, None, (2, 1, 1, 6), (2, 1, 1, 6)]
+
+
+def test_patches_embed_runs_of_elements_and_weights_return_to_elements():
+    torch.manual_seed(0)
+    model = SequenceModel(2, pooling="attention", n_features=3, d_model=16, n_heads=2, n_layers=1,
+                          encoder="transformer", patch_size=4).eval()
+    feats = torch.randn(2, 10, 3)
+    lengths = torch.tensor([10, 6])
+    out, w = model(lengths, features=feats, return_attention=True)
+    assert w.shape == (2, 10)  # one weight per element, not per patch
+    torch.testing.assert_close(w.sum(-1), torch.ones(2))
+    assert (w[1, 6:] == 0).all()
+    assert torch.equal(w[0, 0], w[0, 3]) and torch.equal(w[1, 4], w[1, 5])  # a patch's real elements share
+    alone = model(lengths[1:], features=feats[1:, :6])  # padding never changes a sequence's output
+    torch.testing.assert_close(out[1], alone[0])
+    with pytest.raises(ValueError, match="numeric input"):
+        SequenceModel(2, n_tokens=10, d_model=16, patch_size=2)
+
+
+def test_patched_self_attention_rows_are_their_patch_rows():
+    model = SequenceModel(2, pooling="mean", n_features=2, d_model=8, n_heads=2, n_layers=1,
+                          encoder="transformer", patch_size=3).eval()
+    _, w = model(torch.tensor([7]), features=torch.randn(1, 7, 2), return_attention=True)
+    assert w.shape == (1, 2, 7, 7)
+    torch.testing.assert_close(w.sum(-1), torch.ones(1, 2, 7))
+    assert torch.equal(w[0, :, 0], w[0, :, 2]) and not torch.equal(w[0, :, 2], w[0, :, 3])

@@ -489,3 +489,25 @@ def test_sum_pooling_divides_by_the_mean_training_length(pooling, tmp_path):
     loaded = AttentionSequenceRegressor.load(tmp_path / "model")
     assert loaded.module_.length_scale == mean_length
     np.testing.assert_array_equal(loaded.predict(X), est.predict(X))
+
+
+def test_patch_size_auto_follows_the_mean_training_length():
+    rng = np.random.RandomState(0)
+    X = [rng.randn(n, 2) for n in rng.randint(180, 220, size=12)]
+    y = np.array([x[:, 0].mean() for x in X])
+    est = AttentionSequenceRegressor(**TINY).fit(X, y)
+    assert est.module_.backbone.patch_size == round(np.mean([len(x) for x in X]) / 64) == 3
+    (w,) = est.attention_weights(X[:1])
+    assert w.shape == (len(X[0]),)
+    short, Xs = _fitted("seq_reg")  # 4 to 12 elements: one position each
+    assert short.module_.backbone.patch_size == 1
+    fixed = AttentionSequenceRegressor(**TINY, patch_size=5).fit(X, y)
+    assert fixed.module_.backbone.patch_size == 5
+
+
+def test_patch_size_on_tokens_says_what_it_needs():
+    X, y = make_tagging_data()
+    with pytest.raises(ValueError, match="patch_size=2 groups numeric elements"):
+        AttentionSequenceClassifier(**TINY, patch_size=2).fit(X, [s[0] for s in y])
+    with pytest.raises(ValueError, match="'patch_size' parameter"):
+        AttentionSequenceClassifier(**TINY, patch_size=0).fit(X, [s[0] for s in y])

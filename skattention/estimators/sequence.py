@@ -7,10 +7,10 @@ import torch
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
 
-from .._sequences import Sequences, check_sequence_targets
+from .._sequences import NUMERIC, Sequences, check_sequence_targets
 from ..modules import SequenceModel
 from ..modules.models import POOLINGS
-from ._base import BaseSequenceEstimator
+from ._base import BaseSequenceEstimator, _is_int
 from ._targets import ClassifierTargets, RegressorTargets
 from .token import _ATTRIBUTES_DOC, _PARAMS_DOC
 
@@ -24,7 +24,19 @@ _POOLING_DOC = """    pooling : {"attention", "mean", "max", "sum", "cls", "comb
         targets (a count of events, a molecule's size-dependent properties).
         Sums are divided by the mean training length, so a sequence of typical
         length gives a sum on a mean's scale.
+    patch_size : "auto" or int, default="auto"
+        Numeric sequences only: embed each run of ``patch_size`` consecutive
+        elements as one position (PatchTST's patches), so a long series
+        becomes a short sequence of local shapes. ``"auto"`` picks
+        ``round(mean training length / 64)`` (at least 1): series of up to
+        about 96 steps keep one position per step, a series of 1,460 steps
+        becomes 64 patches of 23. Token input always uses 1.
+        ``attention_weights`` still returns one weight per element (a
+        patch's weight shared by its elements).
 """
+
+#: ``patch_size="auto"`` makes a numeric series of the mean training length about this many positions
+PATCH_TARGET_POSITIONS = 64
 
 
 class _SequenceEstimator(BaseSequenceEstimator):
@@ -36,6 +48,7 @@ class _SequenceEstimator(BaseSequenceEstimator):
         self,
         *,
         pooling: str = "attention",
+        patch_size="auto",
         encoder: str = "hybrid",
         attention: str = "scaled_dot",
         d_model: int = 128,
@@ -61,6 +74,7 @@ class _SequenceEstimator(BaseSequenceEstimator):
         **kwargs,
     ):
         self.pooling = pooling
+        self.patch_size = patch_size
         super().__init__(
             encoder=encoder, attention=attention, d_model=d_model, n_heads=n_heads,
             n_layers=n_layers, dropout=dropout, max_epochs=max_epochs, batch_size=batch_size,
@@ -73,13 +87,29 @@ class _SequenceEstimator(BaseSequenceEstimator):
     def _param_checks(self) -> dict:
         checks = super()._param_checks()
         checks["pooling"] = (lambda v: v in POOLINGS, f"one of {POOLINGS}")
+        checks["patch_size"] = (lambda v: v == "auto" or _is_int(v, 1), "'auto' or an int >= 1")
         return checks
 
     def _module_kwargs(self) -> dict:
         kwargs = {**super()._module_kwargs(), "pooling": self.pooling}
         if self.pooling in ("sum", "combined"):
             kwargs["length_scale"] = float(self.input_encoder_.mean_length_)
+        patch = self._patch_size()
+        if patch > 1:
+            kwargs["patch_size"] = patch
         return kwargs
+
+    def _patch_size(self) -> int:
+        """``patch_size`` as fitted: ``"auto"`` resolved from the mean training length."""
+        enc = self.input_encoder_
+        numeric = enc.kind_ == NUMERIC
+        if self.patch_size != "auto":
+            if self.patch_size > 1 and not numeric:
+                raise ValueError(f"patch_size={self.patch_size} groups numeric elements; X holds tokens, "
+                                 "which take patch_size=1 or 'auto'.")
+            return int(self.patch_size)
+        # files written before patching have no mean length: 1.0, one position per element
+        return max(1, round(getattr(enc, "mean_length_", 1.0) / PATCH_TARGET_POSITIONS)) if numeric else 1
 
     def _check_targets(self, y, X: Sequences):
         return check_sequence_targets(y, len(X), numeric=self._regression)

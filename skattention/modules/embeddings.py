@@ -69,12 +69,27 @@ class TokenEmbedding(nn.Module):
 
 
 class NumericEmbedding(nn.Module):
-    """Linear projection of ``n_features`` per element to ``d_model``."""
+    """Linear projection of ``n_features`` per element to ``d_model``.
 
-    def __init__(self, n_features: int, d_model: int, dropout: float = 0.1):
+    With ``patch_size`` p > 1 each run of p consecutive elements is projected
+    together (the patches of PatchTST, Nie et al., 2023), so a series of L
+    steps becomes ``ceil(L / p)`` positions: attention over a long series
+    costs p² times less, and each position sees a local shape, not one value.
+    The last patch is completed with zeros (the training mean).
+    """
+
+    def __init__(self, n_features: int, d_model: int, dropout: float = 0.1, patch_size: int = 1):
         super().__init__()
-        self.proj = nn.Linear(n_features, d_model)
+        if patch_size < 1:
+            raise ValueError(f"patch_size must be >= 1, got {patch_size!r}.")
+        self.patch_size = patch_size
+        self.proj = nn.Linear(n_features * patch_size, d_model)
         self.drop = nn.Dropout(dropout)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
+        p = self.patch_size
+        if p > 1:
+            B, T, n = features.shape
+            pad = (-T) % p
+            features = F.pad(features, (0, 0, 0, pad)).reshape(B, (T + pad) // p, p * n)
         return self.drop(self.proj(features))

@@ -35,18 +35,25 @@ class Backbone(nn.Module):
     word_dropout : float
     cls_token : bool
         Prepend a learned summary position (``pooling="cls"``).
+    patch_size : int
+        Numeric input only: embed runs of this many elements as one position
+        (see :class:`~skattention.modules.embeddings.NumericEmbedding`).
     """
 
     def __init__(self, *, n_tokens: int = 0, n_chars: int = 0, n_features: int = 0, d_model: int = 128,
                  n_heads: int = 4, n_layers: int = 2, dropout: float = 0.1, encoder: str = "hybrid",
                  attention: str = "scaled_dot", positional: str | None = "sinusoidal",
-                 word_dropout: float = 0.05, char_channels: int = 64, cls_token: bool = False):
+                 word_dropout: float = 0.05, char_channels: int = 64, cls_token: bool = False,
+                 patch_size: int = 1):
         super().__init__()
+        if patch_size > 1 and n_tokens:
+            raise ValueError("patch_size > 1 applies to numeric input, not tokens.")
+        self.patch_size = patch_size
         if n_tokens:
             self.embed = TokenEmbedding(n_tokens, d_model, n_chars, char_channels=char_channels,
                                         word_dropout=word_dropout, dropout=dropout)
         else:
-            self.embed = NumericEmbedding(n_features, d_model, dropout)
+            self.embed = NumericEmbedding(n_features, d_model, dropout, patch_size)
         extra = {"positional": positional} if encoder == "transformer" else {}
         self.encoder = make_encoder(encoder, d_model, n_heads, n_layers, dropout, attention, **extra)
         self.cls = nn.Parameter(torch.randn(1, 1, d_model) * 0.02) if cls_token else None
@@ -58,6 +65,10 @@ class Backbone(nn.Module):
     def forward(self, lengths, tokens=None, chars=None, features=None, char_index=None,
                 need_weights: bool = False):
         """Return ``(hidden (B, T, D), mask (B, T), last self-attention weights or None)``."""
+        if self.patch_size > 1:  # a patch mixes elements: whatever the padding holds must not leak in
+            real = lengths_to_mask(lengths.to(features.device), features.shape[1])
+            features = features * real.unsqueeze(-1).to(features.dtype)
+            lengths = (lengths + self.patch_size - 1) // self.patch_size
         x = self.embed(tokens, chars, char_index) if tokens is not None else self.embed(features)
         if self.cls is not None:
             x = torch.cat([self.cls.expand(x.shape[0], -1, -1).to(x.dtype), x], dim=1)
@@ -165,4 +176,31 @@ class SequenceModel(nn.Module):
             if weights is not None:
                 weights = weights[:, :, 0, 1:]  # the summary position's row, over real elements
         out = self.head(pooled)
+        if return_attention and self.backbone.patch_size > 1:
+            weights = patches_to_elements(weights, lengths, self.backbone.patch_size, features.shape[1])
         return (out, weights) if return_attention else out
+
+
+def patches_to_elements(weights: torch.Tensor, lengths: torch.Tensor, patch_size: int, n: int) -> torch.Tensor:
+    """Attention over patches ``(B, ..., T')`` (or ``(B, H, T', T')``) as
+    attention over the ``n`` elements: a patch's weight is shared equally by
+    its real elements (so weights still sum to 1), every element's row is its
+    patch's row, and padding gets zero.
+
+    Examples
+    --------
+    >>> w = torch.tensor([[0.75, 0.25]])  # two patches of 2 elements, the second one half real
+    >>> patches_to_elements(w, torch.tensor([3]), 2, 4)
+    tensor([[0.3750, 0.3750, 0.2500, 0.0000]])
+    """
+    lengths = lengths.to(weights.device)
+    t = torch.arange(n, device=weights.device)
+    patch = t // patch_size
+    real = t[None, :] < lengths[:, None]  # (B, n)
+    counts = (lengths[:, None] - patch[None, :] * patch_size).clamp(1, patch_size)
+    share = torch.where(real, 1.0 / counts, 0.0).to(weights.dtype)  # (B, n)
+    extra = weights.dim() - 2
+    out = weights.index_select(-1, patch) * share.view(share.shape[0], *([1] * extra), n)
+    if weights.dim() == 4:  # (B, H, T', T'): rows are queries
+        out = out.index_select(-2, patch) * real.to(weights.dtype)[:, None, :, None]
+    return out
