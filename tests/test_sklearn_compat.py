@@ -89,7 +89,21 @@ EXPECTED_FAILED = {
 }
 
 
+# Predictions are float32 computations: a batch and its subsets are padded to different
+# lengths and their matrix products blocked differently, so a regressor's outputs (scaled back
+# to the targets' units) can differ by one float32 rounding step, about 1e-7 relative, which is
+# the check's own tolerance. A classifier's labels do not move at that scale.
+FLOAT32_ROUNDING = {
+    "check_methods_subset_invariance": (
+        "float32 outputs of a batch and of its subsets can differ by one rounding step (about 1e-7), "
+        "the check's tolerance"
+    ),
+}
+
+
 def _expected_failed(estimator):
+    if isinstance(estimator, AttentionSequenceRegressor):
+        return {**EXPECTED_FAILED, **FLOAT32_ROUNDING}
     return EXPECTED_FAILED
 
 
