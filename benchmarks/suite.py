@@ -30,6 +30,7 @@ the best baseline of each data set, and draws a critical difference diagram
     python benchmarks/suite.py --family tagging      # one family; the others' results are kept
     python benchmarks/suite.py --quick               # tiny samples, 2 epochs: the code path only
     python benchmarks/suite.py --report              # rewrite suite.md from suite.json
+    python benchmarks/suite.py --family sentences --resume   # after an interruption: only what is left
 
 Results: ``benchmarks/results/suite.json`` and ``suite.md`` (and
 ``suite_cd_<family>.png``).
@@ -239,6 +240,13 @@ def _cd_diagram(family, entries, quick):
     return path.name
 
 
+def _family(family, entries, quick, *, partial: bool) -> dict:
+    wtl = {k: sum(e["outcome"] == k for e in entries) for k in ("win", "tie", "loss")}
+    return {"datasets": entries, "wins_ties_losses": wtl, "partial": partial,
+            "cd_diagram": None if partial else _cd_diagram(family, entries, quick),
+            "run": {"command": _command(), "commit": _commit()}}
+
+
 def _seconds(row) -> str:
     return f"{row['fit_seconds'] + row['predict_seconds']:.1f} s"
 
@@ -250,9 +258,11 @@ def _table(families: dict) -> str:
             continue
         fam = families[family]
         wtl = fam["wins_ties_losses"]
+        unfinished = (f" (**unfinished**: the {len(fam['datasets'])} data sets done so far; "
+                      "`--resume` runs the rest)") if fam.get("partial") else ""
         lines += [f"## {family}", "",
                   f"Against the best baseline of each data set: **{wtl['win']} wins, {wtl['tie']} ties, "
-                  f"{wtl['loss']} losses**.", "",
+                  f"{wtl['loss']} losses**{unfinished}.", "",
                   "| data set | protocol | skattention (defaults) | best baseline | difference | outcome | "
                   "fit + predict time, ours / best baseline |", "|---|---|---|---|---|---|---|"]
         for e in fam["datasets"]:
@@ -285,10 +295,13 @@ def main():
     parser.add_argument("--family", choices=FAMILIES, action="append",
                         help="run only this family (repeatable); the stored results of the others are kept")
     parser.add_argument("--report", action="store_true", help="rewrite suite.md from suite.json; run nothing")
+    parser.add_argument("--resume", action="store_true",
+                        help="keep the data sets that an interrupted run of a family finished (each result is "
+                             "written as soon as its data set is done) and run only the rest")
     args = parser.parse_args()
 
     stored = RESULTS / ("suite_quick.json" if args.quick else "suite.json")
-    kept = json.loads(stored.read_text()) if stored.is_file() and (args.family or args.report) else {}
+    kept = json.loads(stored.read_text()) if stored.is_file() and (args.family or args.report or args.resume) else {}
     families = kept.get("families", {})
     if args.report:  # the stored run's own command, commit and machine stay
         table = _table(families)
@@ -301,11 +314,16 @@ def main():
         print(table)
         return
     for family in args.family or FAMILIES:
-        entries = [_run_dataset(family, *spec) for spec in globals()[family](args.quick)]
-        wtl = {k: sum(e["outcome"] == k for e in entries) for k in ("win", "tie", "loss")}
-        families[family] = {"datasets": entries, "wins_ties_losses": wtl,
-                            "cd_diagram": _cd_diagram(family, entries, args.quick),
-                            "run": {"command": _command(), "commit": _commit()}}
+        previous = families.get(family, {})
+        done = {e["dataset"]: e for e in previous.get("datasets", [])} if args.resume and previous.get("partial") \
+            else {}
+        entries = []
+        for spec in globals()[family](args.quick):
+            entries.append(done.get(spec[0]) or {**_run_dataset(family, *spec), "commit": _commit()})
+            # written after every data set: an interrupted run keeps what it finished (--resume)
+            families[family] = _family(family, entries, args.quick, partial=True)
+            write_results("suite", {"families": families, "tie": TIE}, _table(families), quick=args.quick)
+        families[family] = _family(family, entries, args.quick, partial=False)
     table = _table(families)
     print(table)
     write_results("suite", {"families": families, "tie": TIE}, table, quick=args.quick)

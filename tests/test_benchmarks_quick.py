@@ -84,3 +84,44 @@ def _check_suite(result):
             assert any(r["model"] == "skattention (defaults)" for r in entry["models"])
             assert len(entry["models"]) >= 3
             assert all(math.isfinite(r["score"]) and r["fit_seconds"] >= 0 for r in entry["models"])
+
+
+def test_suite_resume_keeps_finished_data_sets_and_runs_the_rest(tmp_path, monkeypatch):
+    """suite.py writes each data set's result as soon as it is done; --resume after an
+    interruption runs only the data sets the stored partial family lacks."""
+    monkeypatch.syspath_prepend(str(BENCHMARKS))
+    import _common
+    import suite
+
+    monkeypatch.setattr(_common, "RESULTS", tmp_path)
+    monkeypatch.setattr(suite, "RESULTS", tmp_path)
+    ran = []
+
+    def fake_family(quick):
+        for name in ("A", "B", "C"):
+            yield name, "test split", None, None
+
+    def fake_run(family, label, protocol, data, models):
+        ran.append(label)
+        if label == "C" and ran.count("C") == 1:
+            raise KeyboardInterrupt  # the first run stops during its third data set
+        ours = {"model": suite.OURS, "score": 0.9, "score_std": 0.0, "fit_seconds": 1.0, "predict_seconds": 0.1}
+        base = {**ours, "model": "baseline", "score": 0.8}
+        return {"dataset": label, "protocol": protocol, "metric": "accuracy", "n_train": 10,
+                "models": [ours, base], "best_baseline": "baseline", "difference": 0.1, "outcome": "win"}
+
+    monkeypatch.setattr(suite, "sentences", fake_family)
+    monkeypatch.setattr(suite, "_run_dataset", fake_run)
+    monkeypatch.setattr(sys, "argv", ["suite.py", "--family", "sentences"])
+    with pytest.raises(KeyboardInterrupt):
+        suite.main()
+    stored = json.loads((tmp_path / "suite.json").read_text())["families"]["sentences"]
+    assert stored["partial"] and [e["dataset"] for e in stored["datasets"]] == ["A", "B"]
+    assert "unfinished" in (tmp_path / "suite.md").read_text()
+
+    monkeypatch.setattr(sys, "argv", ["suite.py", "--family", "sentences", "--resume"])
+    suite.main()
+    assert ran == ["A", "B", "C", "C"]  # A and B were kept, C ran again
+    stored = json.loads((tmp_path / "suite.json").read_text())["families"]["sentences"]
+    assert not stored["partial"] and [e["dataset"] for e in stored["datasets"]] == ["A", "B", "C"]
+    assert stored["wins_ties_losses"] == {"win": 3, "tie": 0, "loss": 0}
