@@ -609,8 +609,8 @@ class BaseSequenceEstimator(BaseEstimator):
         return plan(n_sequences, batch_size=self.batch_size, max_epochs=self.max_epochs,
                     train_split=self._split_fraction(n_sequences))
 
-    def _train_split(self, n_sequences: int, seed: int, stratify):
-        split = self._split_fraction(n_sequences)
+    def _train_split(self, split, n_sequences: int, seed: int, stratify):
+        """skorch's ``train_split`` for the fraction (or callable) ``split`` of the fit's budget."""
         if not isinstance(split, numbers.Real):
             return split
         stratified = False
@@ -624,7 +624,7 @@ class BaseSequenceEstimator(BaseEstimator):
         # the parameters the net is built from: what save() records, whatever set_params does later
         self._fitted_params = self.get_params(deep=False)
         budget = self._budget(n_sequences)
-        train_split = self._train_split(n_sequences, seed, stratify)
+        train_split = self._train_split(budget.train_split, n_sequences, seed, stratify)
         net_class, net_kwargs = _Net, {"device": resolve_device(self.device)}
         clipping = GradientNormClipping(GRADIENT_CLIP_NORM)
         if self.accelerator is not None:
@@ -745,7 +745,7 @@ class BaseSequenceEstimator(BaseEstimator):
                 self.net_ = self._build_net(n_sequences, seed, stratify)
                 self.net_.initialize()
                 if resume is not None:
-                    epochs = self._remaining_epochs(resume)
+                    epochs = self._remaining_epochs(self.net_.max_epochs, resume)
                     self._restore(resume)
             else:  # continuing: epochs and batch size as set now, the rest as fitted; no schedule
                 self.net_.sampler_seed = seed
@@ -764,8 +764,10 @@ class BaseSequenceEstimator(BaseEstimator):
         first, ``warm_start``): ``max_epochs``, or the default number."""
         return DEFAULT_EPOCHS if self.max_epochs is None else self.max_epochs
 
-    def _remaining_epochs(self, resume: dict) -> int:
-        return max(self.net_.max_epochs - len(resume["history"]), 0)
+    @staticmethod
+    def _remaining_epochs(total: int, resume: dict | None) -> int:
+        """What is left of ``total`` epochs after the checkpoint ``resume`` (None: all of them)."""
+        return total if resume is None else max(total - len(resume["history"]), 0)
 
     # ------------------------------------------------------------ streaming
     def _fit_stream(self, X, y, *, reset: bool, fitted: bool, resume, classes):
@@ -790,13 +792,13 @@ class BaseSequenceEstimator(BaseEstimator):
         n_sequences = self._scan(source, fit=not fitted, classes=classes) if reset else 0
         if reset:
             fraction = self._split_fraction(n_sequences)
-            epochs = self._budget(n_sequences).epochs - (len(resume["history"]) if resume is not None else 0)
+            epochs = self._remaining_epochs(self._budget(n_sequences).epochs, resume)
         else:  # continuing: the fitted net's split, with the share set now
             split = VALID_FRACTION if self.train_split == "auto" else self.train_split
             fraction = split if self.net_.train_split is not None else None
             epochs = self._continued_epochs()
         fraction = fraction if isinstance(fraction, numbers.Real) else None
-        source.check_passes(int(reset) + max(epochs, 0) * (2 if fraction else 1))
+        source.check_passes(int(reset) + epochs * (2 if fraction else 1))
         stream = BatchStream(source, self._encode_pool, Collate(self._target_pad(), self._token_level),
                              valid_fraction=fraction)
         return self._train(stream, n_sequences, None, reset=reset, resume=resume)
