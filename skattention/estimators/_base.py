@@ -45,7 +45,7 @@ from .._vocab import InputEncoder
 from ..attention import SCORES
 from ..callbacks import ValidationAccuracy
 from ..exceptions import NonFinitePredictionError, TrainingDivergedError
-from ..modules import ENCODERS
+from ..modules import ENCODERS, WithAuxiliary
 from ._budget import DEFAULT_EPOCHS, VALID_FRACTION, Budget, OneCycleSchedule, plan, resolve_split
 from ._device import _cuda_available, check_device, resolve_device  # noqa: F401 (re-exported)
 
@@ -161,8 +161,12 @@ class _Net(NeuralNet):
             return self.module_(**x, **fit_params)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
+        y_true = to_device(y_true, self.compute_device, self._cuda)
+        if isinstance(y_pred, WithAuxiliary):  # parts of the model that fit the targets on their own too
+            return sum((self.get_loss(p, y_true, X, training) for p in y_pred.auxiliary),
+                       self.get_loss(y_pred.output, y_true, X, training))
         y_pred = y_pred.float() if torch.is_floating_point(y_pred) else y_pred
-        return self.criterion_(y_pred, to_device(y_true, self.compute_device, self._cuda))
+        return self.criterion_(y_pred, y_true)
 
     def train_step_single(self, batch, **fit_params):
         self._set_training(True)

@@ -3,10 +3,12 @@
 from .embeddings import CharCNN, NumericEmbedding, TokenEmbedding
 from .encoders import ENCODERS, BiRNNEncoder, HybridEncoder, TransformerEncoder, make_encoder
 from .losses import MaskedMSELoss, TokenCrossEntropyLoss, class_probabilities
-from .models import POOLINGS, Backbone, SequenceModel, TokenModel
+from .models import POOLINGS, Backbone, SequenceModel, TokenModel, WithAuxiliary
+from .ngrams import NGramLinear
 
 __all__ = [
     "ENCODERS", "POOLINGS", "Backbone", "BiRNNEncoder", "CharCNN", "HybridEncoder",
-    "MaskedMSELoss", "NumericEmbedding", "SequenceModel", "TokenCrossEntropyLoss",
-    "TokenEmbedding", "TokenModel", "TransformerEncoder", "class_probabilities", "make_encoder",
+    "MaskedMSELoss", "NGramLinear", "NumericEmbedding", "SequenceModel", "TokenCrossEntropyLoss",
+    "TokenEmbedding", "TokenModel", "TransformerEncoder", "WithAuxiliary", "class_probabilities",
+    "make_encoder",
 ]

@@ -7,14 +7,27 @@ and ``char_index``, or ``features``; plus ``lengths``).
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import torch
 from torch import nn
 
 from ..attention import AttentionPooling, lengths_to_mask
 from .embeddings import NumericEmbedding, TokenEmbedding
 from .encoders import make_encoder
+from .ngrams import NGramLinear
 
 POOLINGS = ("attention", "mean", "max", "sum", "cls", "combined")
+
+
+class WithAuxiliary(NamedTuple):
+    """What a model returns in training when parts of it must also fit the
+    targets on their own: the output, and further outputs of the same shape.
+    The estimators' loss is the criterion of the output plus that of each
+    auxiliary output; in evaluation mode models return the output alone."""
+
+    output: torch.Tensor
+    auxiliary: tuple
 
 
 class Backbone(nn.Module):
@@ -124,9 +137,18 @@ class SequenceModel(nn.Module):
     ``(B, T)`` (``"attention"``, ``"combined"``), the summary position's
     last-layer row ``(B, H, T)`` for ``"cls"``, or the last self-attention
     layer ``(B, H, T, T)`` for ``"mean"``, ``"max"`` and ``"sum"``.
+
+    With token input and ``ngrams`` >= 1, the scores of a linear model over
+    the sequence's bag of 1- to ``ngrams``-grams
+    (:class:`~skattention.modules.ngrams.NGramLinear`) are added to the
+    head's output, and in training that linear model's scores also come back
+    alone (:class:`WithAuxiliary`), so that it is fitted to the targets as a
+    model of its own while the network learns what it leaves over (a product
+    of experts); 0 leaves the network alone.
     """
 
-    def __init__(self, n_outputs: int, pooling: str = "attention", length_scale: float = 1.0, **backbone):
+    def __init__(self, n_outputs: int, pooling: str = "attention", length_scale: float = 1.0, ngrams: int = 0,
+                 **backbone):
         super().__init__()
         if pooling not in POOLINGS:
             raise ValueError(f"Unknown pooling {pooling!r}; expected one of {POOLINGS}.")
@@ -140,6 +162,8 @@ class SequenceModel(nn.Module):
             self.pool = AttentionPooling(d_model, backbone.get("attention", "scaled_dot"))
         width = 4 * d_model if pooling == "combined" else d_model
         self.head = nn.Sequential(nn.Dropout(backbone.get("dropout", 0.1)), nn.Linear(width, n_outputs))
+        n_tokens = backbone.get("n_tokens", 0)
+        self.ngrams = NGramLinear(n_tokens, n_outputs, ngrams) if ngrams and n_tokens else None
 
     @property
     def attention_axes(self) -> tuple:
@@ -176,6 +200,11 @@ class SequenceModel(nn.Module):
             if weights is not None:
                 weights = weights[:, :, 0, 1:]  # the summary position's row, over real elements
         out = self.head(pooled)
+        if self.ngrams is not None:
+            scores = self.ngrams(tokens)
+            out = out + scores
+            if self.training and not return_attention:
+                return WithAuxiliary(out, (scores,))
         if return_attention and self.backbone.patch_size > 1:
             weights = patches_to_elements(weights, lengths, self.backbone.patch_size, features.shape[1])
         return (out, weights) if return_attention else out
