@@ -6,7 +6,9 @@ good" as one feature from the first step, where a network must learn it.
 :class:`NGramLinear` adds that model's scores to the network's output, as the
 "wide" part of Wide & Deep (Cheng et al., 2016), with the n-grams of fastText
 (Joulin et al., 2017): unigrams by token id, longer n-grams hashed into a
-fixed number of rows. Both parts train together, from the same loss.
+fixed number of rows. In training the estimators fit these scores to the
+targets on their own as well as summed with the network's (a product of
+experts; see :class:`~skattention.modules.models.WithAuxiliary`).
 """
 
 from __future__ import annotations
@@ -86,14 +88,11 @@ class NGramLinear(nn.Module):
         unigrams, then for each k the k-gram ending at each position; 0 where
         there is none (padding, or fewer than k tokens so far)."""
         ids, real = [tokens], tokens > 0
-        key = tokens.new_zeros(tokens.shape)
-        whole = real.clone()
-        for k in range(2, self.n + 1):
+        key, whole = tokens, real  # the 1-gram ending at each position: its token
+        for _ in range(2, self.n + 1):  # k = 2 .. n
             # the k-gram ending at t: the (k-1)-gram ending at t-1, then token t
-            prev_key = F.pad(key if k > 2 else tokens, (1, 0))[:, :-1]
-            prev_whole = F.pad(whole, (1, 0), value=False)[:, :-1]
-            key = (prev_key * self.n_tokens + tokens) % self.buckets
-            whole = prev_whole & real
+            key = (F.pad(key, (1, 0))[:, :-1] * self.n_tokens + tokens) % self.buckets
+            whole = F.pad(whole, (1, 0), value=False)[:, :-1] & real
             ids.append(torch.where(whole, key + self.n_tokens, 0))
         return torch.cat(ids, dim=1)
 
