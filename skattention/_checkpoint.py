@@ -36,6 +36,7 @@ import numpy as np
 import torch
 from skorch.callbacks import Callback
 
+from ._pretrained import digest as vectors_digest
 from ._serialization import CONFIG, FORMAT, load, save
 from .exceptions import ModelFileError
 
@@ -66,10 +67,14 @@ def _update(digest, value) -> None:
         digest.update(repr(value).encode() + b"\x1f")
 
 
-def fingerprint(estimator, X, y) -> str:
-    """SHA-256 of the model-shaping parameters and of the training data."""
+def fingerprint(estimator, X, y, vectors=None) -> str:
+    """SHA-256 of the model-shaping parameters and of the training data;
+    ``vectors``: the pretrained vectors as ``(tokens, matrix)``, which stand
+    for the ``embeddings`` parameter by their own hash."""
     digest = hashlib.sha256(type(estimator).__name__.encode())
     params = {k: v for k, v in estimator.get_params(deep=False).items() if k not in RESUMABLE}
+    if "embeddings" in params:
+        params["embeddings"] = vectors_digest(vectors)
     digest.update(json.dumps(params, sort_keys=True, default=repr).encode())
     if hasattr(X, "__len__") and hasattr(X, "__getitem__") and y is not None:
         _update(digest, list(X))

@@ -6,7 +6,12 @@ rest (parameters, vocabularies, classes, scaling, history) in JSON.
 * ``weights.safetensors``: the module's tensors (safetensors holds raw tensor
   bytes and a JSON header, nothing executable);
 * ``skattention.json``: the estimator's class, parameters and fitted state,
-  plus the SHA-256 of the weights file.
+  plus the SHA-256 of the weights file;
+
+and a third, ``embeddings.safetensors``, when the ``embeddings`` parameter
+holds pretrained vectors: the matrix as given (the weights hold the table as
+trained), its tokens and SHA-256 in the JSON, so the loaded estimator's
+``embeddings`` is the same vectors as a ``(tokens, matrix)`` pair.
 
 ``load(path)`` reads only those two formats. Objects in the JSON are rebuilt
 from an allow-list of plain data classes (vocabularies, scalers, the label
@@ -27,6 +32,7 @@ import torch
 from sklearn.preprocessing import LabelEncoder
 
 from . import __version__
+from ._pretrained import as_vectors
 from ._state_checks import CHECKS, check_fitted
 from ._vocab import CharVocabulary, InputEncoder, TargetScaler, Vocabulary
 from .exceptions import ModelFileError
@@ -35,6 +41,7 @@ FORMAT = "skattention-model"
 FORMAT_VERSION = 1
 WEIGHTS = "weights.safetensors"
 CONFIG = "skattention.json"
+VECTORS = "embeddings.safetensors"
 # the only classes a model file may ask for: plain data, rebuilt attribute by attribute
 DATA_CLASSES = {cls.__name__: cls for cls in (InputEncoder, Vocabulary, CharVocabulary, TargetScaler, LabelEncoder)}
 
@@ -144,8 +151,13 @@ def save(estimator, path) -> Path:
     path = Path(path)
     name = type(estimator).__name__
     params, left_out = {}, []
+    path.mkdir(parents=True, exist_ok=True)
+    (path / VECTORS).unlink(missing_ok=True)
     # the parameters the fitted net was built from: set_params after fit does not change the model
     for key, value in getattr(estimator, "_fitted_params", estimator.get_params(deep=False)).items():
+        if key == "embeddings" and value is not None:
+            params[key] = _save_vectors(value, path)
+            continue
         try:
             params[key] = _encode(value, f"the {key!r} parameter")
         except TypeError:
@@ -156,7 +168,6 @@ def save(estimator, path) -> Path:
     # only what the library's fit set: not attributes others attach (scikit-learn's callback context, say)
     fitted = {k: _encode(getattr(estimator, k), k) for k in estimator._fitted_names() if hasattr(estimator, k)}
     history = json.loads(json.dumps(list(estimator.net_.history), default=float))
-    path.mkdir(parents=True, exist_ok=True)
     weights = path / WEIGHTS
     save_model(_plain_module(estimator.net_.module_), str(weights))
     config = {"format": FORMAT, "format_version": FORMAT_VERSION, "skattention_version": __version__,
@@ -164,6 +175,40 @@ def save(estimator, path) -> Path:
               "weights_sha256": _sha256(weights)}
     (path / CONFIG).write_text(json.dumps(config, indent=1, allow_nan=True))
     return path
+
+
+def _save_vectors(embeddings, path: Path) -> dict:
+    from safetensors.numpy import save_file
+
+    tokens, matrix = as_vectors(embeddings)
+    save_file({"vectors": np.ascontiguousarray(matrix)}, str(path / VECTORS))
+    return {"__vectors__": _encode(tokens, "the tokens of the 'embeddings' parameter"),
+            "sha256": _sha256(path / VECTORS)}
+
+
+def _load_vectors(raw: dict, path: Path) -> tuple:
+    """The ``embeddings`` parameter from ``embeddings.safetensors`` and the tokens in the JSON."""
+    from safetensors import SafetensorError
+    from safetensors.numpy import load_file
+
+    file = path / VECTORS
+    if not file.is_file():
+        raise ModelFileError(f"{path / CONFIG} gives pretrained vectors, but {file} is missing.")
+    if _sha256(file) != raw.get("sha256"):
+        raise ModelFileError(f"{file} does not match the SHA-256 recorded in {CONFIG}: the file was changed or "
+                             "damaged after it was saved.")
+    try:
+        matrix = load_file(str(file))["vectors"]
+    except (SafetensorError, OSError, ValueError, KeyError) as exc:
+        raise ModelFileError(f"{file} does not hold the model's pretrained vectors: {exc}") from None
+    tokens = _decode(raw["__vectors__"])
+    if not isinstance(tokens, list):
+        raise ModelFileError(f"{path / CONFIG} gives the tokens of the pretrained vectors as a "
+                             f"{type(tokens).__name__}, not a list.")
+    try:
+        return as_vectors((tokens, matrix))
+    except (TypeError, ValueError) as exc:
+        raise ModelFileError(f"{file}: {exc}") from None
 
 
 def _field(config: dict, key: str, kind, where: Path):
@@ -266,7 +311,8 @@ def load(path, device=None, expected=None):
         raise ModelFileError(f"{config_file} does not give the parameter(s) {absent} of {cls.__name__}; the "
                              "model would be rebuilt with defaults it was not trained with.")
     try:
-        params = {k: _decode(v) for k, v in raw_params.items()}
+        params = {k: _load_vectors(v, path) if k == "embeddings" and isinstance(v, dict) and "__vectors__" in v
+                  else _decode(v) for k, v in raw_params.items()}
         fitted = {}
         for key, value in raw_fitted.items():
             if key not in declared:

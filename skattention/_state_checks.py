@@ -48,6 +48,8 @@ def check_vocabulary(vocab, where: str) -> None:
         _fail(f"{where}.specials", "must be the first entries of itos_")
     for key in ("min_freq", "n_distinct_"):
         _int(vars(vocab).get(key), f"{where}.{key}")
+    if not isinstance(vars(vocab).get("fold_case", False), bool):
+        _fail(f"{where}.fold_case", "must be a bool")
     if "max_word_length" in vars(vocab) or type(vocab).__name__ == "CharVocabulary":
         _int(vars(vocab).get("max_word_length"), f"{where}.max_word_length", 1)
 
@@ -68,6 +70,15 @@ def check_input_encoder(enc, where: str) -> None:
             _fail(f"{where}.char_features", "must be a bool")
         if state["char_features"] and not isinstance(state.get("chars_"), CharVocabulary):
             _fail(f"{where}.chars_", "must be a CharVocabulary when char_features is on")
+        if "vector_rows_" in state:
+            n = _int(state.get("n_vectors_"), f"{where}.n_vectors_", 1)
+            _int(state.get("vector_dim_"), f"{where}.vector_dim_", 1)
+            rows = state["vector_rows_"]
+            if not isinstance(rows, np.ndarray) or rows.dtype.kind not in "iu" or \
+                    rows.shape != (len(state["vocab_"].itos_),) or (rows < -1).any() or (rows >= n).any() or \
+                    (rows[:2] != -1).any():
+                _fail(f"{where}.vector_rows_", f"must give each vocabulary entry a row in [-1, {n}) (-1 for the "
+                      "padding and unknown entries)")
     else:
         _fail(f"{where}.kind_", f"must be {TOKENS!r} or {NUMERIC!r}, not {kind!r}")
     _int(state.get("max_word_length"), f"{where}.max_word_length", 1)
@@ -105,5 +116,11 @@ def check_fitted(estimator) -> None:
         classes, encoded = state["classes_"], state["_label_encoder"].classes_
         if classes.ndim != 1 or classes.tolist() != encoded.tolist():
             _fail("classes_", "are not the labels of its label encoder")
+    encoder, vectors = state.get("input_encoder_"), state.get("embeddings")
+    if encoder is not None and (vectors is not None) != hasattr(encoder, "vector_rows_"):
+        _fail("input_encoder_", "and the embeddings parameter disagree on whether the model has pretrained vectors")
+    if vectors is not None and vectors[1].shape != (encoder.n_vectors_, encoder.vector_dim_):
+        _fail("embeddings", f"have shape {vectors[1].shape}, but the vocabulary was fitted to vectors of shape "
+              f"{(encoder.n_vectors_, encoder.vector_dim_)}")
     if "target_vocab_" in state and len(state["target_vocab_"].specials) < 4:
         _fail("target_vocab_", "lacks the start and end tokens of a sequence-to-sequence vocabulary")

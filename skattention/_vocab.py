@@ -9,6 +9,7 @@ from collections import Counter
 import numpy as np
 
 from ._diagnostics import check_vocabulary
+from ._pretrained import vector_rows
 from ._sequences import NUMERIC, Sequences
 
 PAD_ID = 0
@@ -55,9 +56,29 @@ class Vocabulary:
     def __len__(self) -> int:
         return len(self.itos_)
 
+    def extend(self, tokens) -> Vocabulary:
+        """Append the ``tokens`` not yet in the vocabulary (in their order),
+        and from then on look up a token that is missing by its lower-cased
+        form too (what pretrained vectors, often lower-cased, need)."""
+        for token in tokens:
+            if token not in self.stoi_:
+                self.stoi_[token] = len(self.itos_)
+                self.itos_.append(token)
+        self.fold_case = True
+        return self
+
     def encode(self, tokens) -> np.ndarray:
         get = self.stoi_.get
-        return np.fromiter((get(t, UNK_ID) for t in tokens), dtype=np.int64, count=len(tokens))
+        if not getattr(self, "fold_case", False):
+            return np.fromiter((get(t, UNK_ID) for t in tokens), dtype=np.int64, count=len(tokens))
+
+        def lookup(token) -> int:
+            i = get(token)
+            if i is None and isinstance(token, str):
+                i = get(token.lower())
+            return UNK_ID if i is None else i
+
+        return np.fromiter(map(lookup, tokens), dtype=np.int64, count=len(tokens))
 
     def decode(self, ids) -> list:
         return [self.itos_[i] for i in ids]
@@ -126,8 +147,8 @@ class InputEncoder:
         self.max_word_length = max_word_length
         self.char_features = char_features
 
-    def fit(self, X: Sequences) -> InputEncoder:
-        return self.update(X).finish()
+    def fit(self, X: Sequences, vectors: tuple | None = None) -> InputEncoder:
+        return self.update(X).finish(vectors)
 
     def update(self, X: Sequences) -> InputEncoder:
         """Add one chunk of sequences to the statistics (token counts, or
@@ -150,8 +171,19 @@ class InputEncoder:
             self._n_tokens += int(X.lengths.sum())
         return self
 
-    def finish(self) -> InputEncoder:
-        """Fit the vocabularies or the scaling from what :meth:`update` saw."""
+    def finish(self, vectors: tuple | None = None) -> InputEncoder:
+        """Fit the vocabularies or the scaling from what :meth:`update` saw.
+
+        ``vectors``: pretrained word vectors as ``(tokens, matrix)`` (see
+        :func:`~skattention._pretrained.as_vectors`). Their tokens join the
+        vocabulary after the training tokens, so words met only at predict
+        time still find their vector; ``vector_rows_`` records each entry's
+        row of ``matrix`` (-1: none) and ``vector_dim_`` its width. The
+        matrix itself goes to the module's weights, not here.
+        """
+        if vectors is not None and self.kind_ == NUMERIC:
+            raise ValueError("embeddings gives vectors for tokens, but X holds numeric sequences; leave "
+                             "embeddings=None for numeric input.")
         n_sequences, n_elements = self.__dict__.pop("_n_sequences"), self.__dict__.pop("_n_elements")
         # what sum pooling divides by: a sum over a sequence of typical length is on a mean's scale
         self.mean_length_ = max(n_elements / max(n_sequences, 1), 1.0)
@@ -167,16 +199,24 @@ class InputEncoder:
             check_vocabulary(self.vocab_.n_distinct_, n_tokens, self.vocab_.itos_[2:])
             if self.char_features:
                 self.chars_ = CharVocabulary(self.max_word_length).fit_counts(counts)
+            if vectors is not None:
+                tokens, matrix = vectors
+                self.vector_rows_ = vector_rows(self.vocab_.extend(tokens).itos_, tokens)
+                self.n_vectors_, self.vector_dim_ = matrix.shape
         return self
 
     def module_kwargs(self) -> dict:
         """Sizes the embedding module needs."""
         if self.kind_ == NUMERIC:
             return {"n_features": int(self.n_features_)}
-        return {
+        kwargs = {
             "n_tokens": len(self.vocab_),
             "n_chars": len(self.chars_) if self.char_features else 0,
         }
+        if hasattr(self, "vector_rows_"):
+            kwargs.update(vector_rows=self.vector_rows_, n_vectors=int(self.n_vectors_),
+                          word_dim=int(self.vector_dim_))
+        return kwargs
 
     def transform(self, X: Sequences) -> list[dict]:
         if self.kind_ == NUMERIC:

@@ -38,6 +38,7 @@ from .._checkpoint import (
     read_checkpoint,
 )
 from .._diagnostics import warn_user
+from .._pretrained import as_vectors, is_embeddings
 from .._sequences import Sequences, check_sequences, split_windows, truncate
 from .._serialization import _plain_module
 from .._streaming import BatchStream, PairSource, is_stream, renumber, unzip
@@ -45,7 +46,7 @@ from .._vocab import InputEncoder
 from ..attention import SCORES
 from ..callbacks import ValidationAccuracy
 from ..exceptions import NonFinitePredictionError, TrainingDivergedError
-from ..modules import ENCODERS, WithAuxiliary
+from ..modules import ENCODERS, WithAuxiliary, load_vectors
 from ._budget import DEFAULT_EPOCHS, VALID_FRACTION, Budget, OneCycleSchedule, plan, resolve_split
 from ._device import _cuda_available, check_device, resolve_device  # noqa: F401 (re-exported)
 
@@ -340,6 +341,8 @@ class BaseSequenceEstimator(BaseEstimator):
         accelerator=None,
         max_length: int | None = None,
         checkpoint_dir=None,
+        embeddings=None,
+        freeze_embeddings: bool = False,
         random_state=None,
         verbose: int = 0,
         **kwargs,
@@ -364,6 +367,8 @@ class BaseSequenceEstimator(BaseEstimator):
         self.accelerator = accelerator
         self.max_length = max_length
         self.checkpoint_dir = checkpoint_dir
+        self.embeddings = embeddings
+        self.freeze_embeddings = freeze_embeddings
         self.random_state = random_state
         self.verbose = verbose
         _check_passthrough(type(self), kwargs)
@@ -408,6 +413,9 @@ class BaseSequenceEstimator(BaseEstimator):
                             "None or an accelerate.Accelerator"),
             "max_length": (lambda v: v is None or _is_int(v, 1), "None or an int >= 1"),
             "checkpoint_dir": (lambda v: v is None or isinstance(v, (str, PathLike)), "None or a folder path"),
+            "embeddings": (is_embeddings, "None, a {token: vector} mapping, a (tokens, matrix) pair or a gensim "
+                           "KeyedVectors"),
+            "freeze_embeddings": (lambda v: isinstance(v, bool), "a bool"),
         }
 
     def _validate_params(self) -> None:
@@ -584,6 +592,10 @@ class BaseSequenceEstimator(BaseEstimator):
     def _make_input_encoder(self) -> InputEncoder:
         return InputEncoder()
 
+    def _fit_input_encoder(self, encoder: InputEncoder) -> None:
+        """Finish ``encoder`` (updated with the training sequences) as ``input_encoder_``."""
+        self.input_encoder_ = encoder.finish(self._vectors)
+
     def _input_items(self, seqs: Sequences, targets=None) -> list[dict]:
         """The module's keyword inputs for each sequence (targets: training only)."""
         return self.input_encoder_.transform(seqs)
@@ -599,6 +611,7 @@ class BaseSequenceEstimator(BaseEstimator):
             "encoder": self.encoder,
             "attention": self.attention,
             **self.input_encoder_.module_kwargs(),
+            **({"freeze_vectors": self.freeze_embeddings} if hasattr(self.input_encoder_, "vector_rows_") else {}),
         }
 
     def _split_fraction(self, n_sequences: int):
@@ -699,9 +712,11 @@ class BaseSequenceEstimator(BaseEstimator):
 
     def _fit(self, X, y, *, reset: bool, classes=None):
         self._validate_params()
+        # the pretrained vectors in one form, checked once: the vocabulary and the module's table take them
+        self._vectors = as_vectors(self.embeddings) if reset else None
         if self.checkpoint_dir is None:
             return self._fit_checked(X, y, reset=reset, classes=classes, checkpoint=None)
-        key = fingerprint(self, X, y)
+        key = fingerprint(self, X, y, vectors=self._vectors)
         folder = checkpoint_folder(self.checkpoint_dir, self, key)
         with fit_lock(folder):
             return self._fit_checked(X, y, reset=reset, classes=classes, checkpoint=(folder, key))
@@ -724,7 +739,7 @@ class BaseSequenceEstimator(BaseEstimator):
         if len(keep) == 0:
             raise ValueError("Every sequence in X is empty; there is nothing to learn from.")
         if not fitted:
-            self.input_encoder_ = self._make_input_encoder().fit(seqs)
+            self._fit_input_encoder(self._make_input_encoder().update(seqs))
             self._fit_targets(y, classes)
         targets = self._encode_targets(y)
         kept = seqs.subset(keep)
@@ -748,6 +763,8 @@ class BaseSequenceEstimator(BaseEstimator):
             if reset:
                 self.net_ = self._build_net(n_sequences, seed, stratify)
                 self.net_.initialize()
+                if self._vectors is not None:
+                    load_vectors(self.net_.module_, self._vectors[1])
                 if resume is not None:
                     epochs = self._remaining_epochs(self.net_.max_epochs, resume)
                     self._restore(resume)
@@ -833,7 +850,7 @@ class BaseSequenceEstimator(BaseEstimator):
         if n_long:
             self._warn_long(n_long)
         if fit:
-            self.input_encoder_ = encoder.finish()
+            self._fit_input_encoder(encoder)
             self._finish_targets(state, classes)
         return n
 

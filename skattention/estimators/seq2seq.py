@@ -103,6 +103,8 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         accelerator=None,
         max_length: int | None = None,
         checkpoint_dir=None,
+        embeddings=None,
+        freeze_embeddings: bool = False,
         random_state=None,
         verbose: int = 0,
         **kwargs,
@@ -117,7 +119,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
             lr=lr, optimizer=optimizer, train_split=train_split, patience=patience,
             callbacks=callbacks, warm_start=warm_start, device=device,
             precision=precision, compile=compile, accelerator=accelerator, max_length=max_length, checkpoint_dir=checkpoint_dir,
-            random_state=random_state, verbose=verbose, **kwargs,
+            embeddings=embeddings, freeze_embeddings=freeze_embeddings, random_state=random_state, verbose=verbose, **kwargs,
         )
 
     def _param_checks(self) -> dict:

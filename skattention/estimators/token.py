@@ -87,6 +87,21 @@ _PARAMS_DOC = """
         unfinished checkpoint there (the process was killed or interrupted),
         it resumes from it and trains the remaining epochs up to
         ``max_epochs``.
+    embeddings : mapping, (tokens, matrix) pair, gensim KeyedVectors or None, default=None
+        Pretrained word vectors for token input: ``{token: vector}``, a list
+        of tokens with a matrix of one row per token, or a gensim
+        ``KeyedVectors`` (``model.wv``). Every token with a vector joins the
+        vocabulary, so words absent from the training data but covered by
+        the vectors are known at predict time (pass a subset to bound the
+        model's size); a token without a vector of its own takes its
+        lower-cased form's. The vectors replace the learnt word embedding of
+        those tokens (divided by one factor, their standard deviation); the
+        others, and the character features, are learnt as without vectors.
+        Model files store the vectors beside the weights. See the user
+        guide, "Pretrained vectors".
+    freeze_embeddings : bool, default=False
+        Keep the pretrained vectors fixed in training (True) or fine-tune
+        them with the rest of the model (False).
     random_state : int, RandomState or None, default=None
         Seeds initialisation, dropout, the validation split and batch order.
     verbose : int, default=0

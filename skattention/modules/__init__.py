@@ -1,6 +1,6 @@
 """PyTorch modules only: embeddings, encoders, models, losses. No scikit-learn here."""
 
-from .embeddings import CharCNN, NumericEmbedding, TokenEmbedding
+from .embeddings import CharCNN, NumericEmbedding, TokenEmbedding, load_vectors
 from .encoders import ENCODERS, BiRNNEncoder, HybridEncoder, TransformerEncoder, make_encoder
 from .losses import MaskedMSELoss, TokenCrossEntropyLoss, class_probabilities
 from .models import POOLINGS, Backbone, SequenceModel, TokenModel, WithAuxiliary
@@ -10,5 +10,5 @@ __all__ = [
     "ENCODERS", "POOLINGS", "Backbone", "BiRNNEncoder", "CharCNN", "HybridEncoder",
     "MaskedMSELoss", "NGramLinear", "NumericEmbedding", "SequenceModel", "TokenCrossEntropyLoss",
     "TokenEmbedding", "TokenModel", "TransformerEncoder", "WithAuxiliary", "class_probabilities",
-    "make_encoder",
+    "load_vectors", "make_encoder",
 ]

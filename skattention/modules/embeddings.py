@@ -43,26 +43,63 @@ class TokenEmbedding(nn.Module):
     During training each word id is replaced by the unknown id with
     probability ``word_dropout``, so the unknown embedding is learnt and unseen
     words at predict time rely on their characters.
+
+    With pretrained vectors, ``vector_rows`` gives for each word id the row
+    of its vector in a table of ``n_vectors`` rows of ``word_dim`` numbers,
+    or -1 for words without one; those, and the padding and unknown ids,
+    keep a learnt embedding of their own. :meth:`load_vectors` fills the
+    table; ``freeze_vectors`` keeps it fixed in training.
     """
 
     def __init__(self, n_tokens: int, d_model: int, n_chars: int = 0, word_dim: int | None = None,
                  char_dim: int = 32, char_channels: int = 64, word_dropout: float = 0.05,
-                 dropout: float = 0.1):
+                 dropout: float = 0.1, vector_rows=None, n_vectors: int = 0, freeze_vectors: bool = False):
         super().__init__()
         word_dim = word_dim or d_model
-        self.words = nn.Embedding(n_tokens, word_dim, padding_idx=0)
+        if vector_rows is None:
+            self.vectors = None
+            self.words = nn.Embedding(n_tokens, word_dim, padding_idx=0)
+        else:
+            rows = torch.as_tensor(vector_rows, dtype=torch.long)
+            if rows.shape != (n_tokens,) or rows.max() >= n_vectors or rows.min() < -1 or (rows[:2] >= 0).any():
+                raise ValueError(f"vector_rows must give one row in [-1, {n_vectors}) for each of the {n_tokens} "
+                                 "tokens, and -1 for padding and unknown (ids 0 and 1).")
+            own = rows < 0
+            # words with a vector look it up in the table; the others (padding first) in their own rows
+            self.register_buffer("vector_rows", rows.clamp_min(0), persistent=False)
+            self.register_buffer("has_vector", ~own, persistent=False)
+            self.register_buffer("own_rows", torch.where(own, own.long().cumsum(0) - 1, 0), persistent=False)
+            self.vectors = nn.Embedding(n_vectors, word_dim)
+            self.vectors.weight.requires_grad_(not freeze_vectors)
+            self.words = nn.Embedding(int(own.sum()), word_dim, padding_idx=0)
         self.chars = CharCNN(n_chars, char_dim, char_channels) if n_chars else None
         in_dim = word_dim + (char_channels if n_chars else 0)
         self.proj = nn.Linear(in_dim, d_model)
         self.word_dropout = word_dropout
         self.drop = nn.Dropout(dropout)
 
+    @torch.no_grad()
+    def load_vectors(self, matrix: torch.Tensor) -> None:
+        """Copy pretrained vectors ``(n_vectors, word_dim)`` into the table,
+        divided by their standard deviation (one factor for the whole table,
+        which keeps its geometry): on the scale of the learnt embeddings
+        (unit normal), whatever the scale the vectors were trained at."""
+        if self.vectors is None or matrix.shape != self.vectors.weight.shape:
+            raise ValueError(f"Expected vectors of shape {tuple(self.vectors.weight.shape) if self.vectors else None},"
+                             f" got {tuple(matrix.shape)}.")
+        matrix = matrix.to(self.vectors.weight)
+        self.vectors.weight.copy_(matrix / matrix.std().clamp_min(1e-8))
+
     def forward(self, tokens: torch.Tensor, chars: torch.Tensor | None = None,
                 char_index: torch.Tensor | None = None) -> torch.Tensor:
         if self.training and self.word_dropout > 0:
             drop = (torch.rand(tokens.shape, device=tokens.device) < self.word_dropout) & (tokens > UNK_ID)
             tokens = tokens.masked_fill(drop, UNK_ID)
-        h = self.words(tokens)
+        if self.vectors is None:
+            h = self.words(tokens)
+        else:
+            h = torch.where(self.has_vector[tokens].unsqueeze(-1), self.vectors(self.vector_rows[tokens]),
+                            self.words(self.own_rows[tokens]))
         if self.chars is not None:
             h = torch.cat([h, self.chars(chars, char_index)], dim=-1)
         return self.proj(self.drop(h))
@@ -93,3 +130,12 @@ class NumericEmbedding(nn.Module):
             pad = (-T) % p
             features = F.pad(features, (0, 0, 0, pad)).reshape(B, (T + pad) // p, p * n)
         return self.drop(self.proj(features))
+
+
+def load_vectors(module: nn.Module, matrix) -> None:
+    """Fill the pretrained table of the one :class:`TokenEmbedding` with
+    vectors inside ``module`` (see :meth:`TokenEmbedding.load_vectors`)."""
+    tables = [m for m in module.modules() if isinstance(m, TokenEmbedding) and m.vectors is not None]
+    if len(tables) != 1:
+        raise ValueError(f"Expected one token embedding with a vector table in the module, found {len(tables)}.")
+    tables[0].load_vectors(torch.as_tensor(matrix))

@@ -51,20 +51,27 @@ class Backbone(nn.Module):
     patch_size : int
         Numeric input only: embed runs of this many elements as one position
         (see :class:`~skattention.modules.embeddings.NumericEmbedding`).
+    word_dim, vector_rows, n_vectors, freeze_vectors
+        Token input with pretrained vectors (see
+        :class:`~skattention.modules.embeddings.TokenEmbedding`).
     """
 
     def __init__(self, *, n_tokens: int = 0, n_chars: int = 0, n_features: int = 0, d_model: int = 128,
                  n_heads: int = 4, n_layers: int = 2, dropout: float = 0.1, encoder: str = "hybrid",
                  attention: str = "scaled_dot", positional: str | None = "sinusoidal",
                  word_dropout: float = 0.05, char_channels: int = 64, cls_token: bool = False,
-                 patch_size: int = 1):
+                 patch_size: int = 1, word_dim: int | None = None, vector_rows=None, n_vectors: int = 0,
+                 freeze_vectors: bool = False):
         super().__init__()
         if patch_size > 1 and n_tokens:
             raise ValueError("patch_size > 1 applies to numeric input, not tokens.")
+        if vector_rows is not None and not n_tokens:
+            raise ValueError("Pretrained vectors (vector_rows) apply to token input.")
         self.patch_size = patch_size
         if n_tokens:
-            self.embed = TokenEmbedding(n_tokens, d_model, n_chars, char_channels=char_channels,
-                                        word_dropout=word_dropout, dropout=dropout)
+            self.embed = TokenEmbedding(n_tokens, d_model, n_chars, word_dim=word_dim, char_channels=char_channels,
+                                        word_dropout=word_dropout, dropout=dropout, vector_rows=vector_rows,
+                                        n_vectors=n_vectors, freeze_vectors=freeze_vectors)
         else:
             self.embed = NumericEmbedding(n_features, d_model, dropout, patch_size)
         extra = {"positional": positional} if encoder == "transformer" else {}
