@@ -367,6 +367,16 @@ def _check_output_widths(y) -> None:
                          "targets need the same number of outputs for every sequence.")
 
 
+def _first_non_numeric(y) -> int:
+    """The index of the first target that is not a number (or a row of numbers)."""
+    for i, v in enumerate(y):
+        try:
+            np.asarray(v, dtype=np.float64)
+        except (TypeError, ValueError):
+            return i
+    return 0
+
+
 def _is_missing(label) -> bool:
     return label is None or (isinstance(label, (float, np.floating)) and label != label)
 
@@ -383,12 +393,12 @@ def check_sequence_targets(y, n: int, *, numeric: bool) -> np.ndarray:
     if isinstance(y, pd.Series):
         y = y.to_numpy()
     if numeric:
-        if isinstance(y, (list, tuple)):
+        if isinstance(y, (list, tuple)) or (isinstance(y, np.ndarray) and y.dtype == object and y.ndim == 1):
             _check_output_widths(y)
         try:
             arr = np.asarray(y, dtype=np.float64)
         except (TypeError, ValueError):
-            raise TypeError("y holds non-numeric values; a regressor needs numbers.") from None
+            raise TypeError(f"y[{_first_non_numeric(y)}] is not a number; a regressor needs numbers.") from None
         if arr.ndim not in (1, 2):
             raise ValueError(f"y has {arr.ndim} dimensions; expected 1 or 2 (multi-output).")
         if arr.ndim == 2 and arr.shape[1] == 0:

@@ -324,7 +324,7 @@ def load(path, device=None, expected=None):
                                      f"{cls.__name__} holds a {declared[key]} there.")
     except RecursionError:
         raise ModelFileError(f"{config_file} is nested too deeply to be a model description.") from None
-    except (ValueError, TypeError, KeyError) as exc:
+    except (ValueError, TypeError, KeyError, OverflowError) as exc:  # overflow: a number outside its dtype
         if isinstance(exc, ModelFileError):
             raise
         raise ModelFileError(f"{config_file} holds a value that cannot be decoded: {exc}") from None

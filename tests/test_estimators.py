@@ -443,6 +443,8 @@ def test_misspelt_parameters_are_a_type_error_as_in_python(cls, typo, meant):
     ({"optimizer": torch.nn.Linear}, TypeError, "'optimizer' parameter .* must be a torch optimizer class"),
     ({"callbacks": [object()]}, TypeError, r"callbacks\[0\] of AttentionTokenClassifier is a object"),
     ({"callbacks": [("mine", 3)]}, TypeError, r"callbacks\[0\] .* is a int"),
+    ({"callbacks": object()}, TypeError, "'callbacks' parameter of AttentionTokenClassifier must be a list .* got a "
+                                         "object"),
 ])
 def test_parameters_fail_with_their_name_not_deep_inside_skorch(params, error, message):
     X, y = make_tagging_data(12)

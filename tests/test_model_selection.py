@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from conftest import TINY, make_tagging_data
 from scipy import stats
+from sklearn.base import clone
 from sklearn.dummy import DummyClassifier
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold, cross_validate
@@ -125,6 +126,33 @@ def test_cross_val_predict_keeps_ragged_outputs_in_the_order_of_x():
     assert [p.shape[0] for p in proba] == [len(s) for s in X]
     with pytest.raises(ValueError, match="every sequence exactly once"):
         cross_val_predict(CRFTagger(), X, y, cv=[(np.arange(9), np.arange(9, 17))])
+
+
+def test_cross_val_predict_with_the_attention_tagger_is_the_folds_fitted_by_hand():
+    from skattention.model_selection import cross_val_predict
+
+    X, y = make_tagging_data(18)
+    tagger = AttentionTokenClassifier(**{**TINY, "max_epochs": 1}, device="cpu")
+    proba = cross_val_predict(tagger, X, y, cv=3, method="predict_proba")
+    for train, test in KFold(3, shuffle=True, random_state=0).split(X):
+        fold = clone(tagger).fit([X[i] for i in train], [y[i] for i in train])
+        for i, p in zip(test, fold.predict_proba([X[i] for i in test])):
+            np.testing.assert_array_equal(proba[i], p)
+
+
+@pytest.mark.parametrize("ensemble", ["BaggingClassifier", "AdaBoostClassifier"])
+def test_the_ensembles_the_readme_names_as_unsupported_refuse_ragged_x(ensemble):
+    """README and the user guide say these two need 2-D X; if scikit-learn ever
+    takes ragged X here, this fails and the claim must change."""
+    import sklearn.ensemble
+
+    from skattention import AttentionSequenceClassifier
+
+    X, _ = make_tagging_data(12)
+    meta = getattr(sklearn.ensemble, ensemble)(AttentionSequenceClassifier(**{**TINY, "max_epochs": 1}),
+                                              n_estimators=2)
+    with pytest.raises(ValueError, match="inhomogeneous|setting an array element with a sequence"):
+        meta.fit(X, [len(s) % 2 for s in X])
 
 
 def _sequence_workflows():

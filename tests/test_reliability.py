@@ -161,6 +161,10 @@ def _edit(folder, change):
     (lambda c: c["fitted"].pop("input_encoder_"), r"lacks the fitted attribute\(s\) \['input_encoder_'\]"),
     (lambda c: c.pop("params"), "has no valid 'params' field"),
     (lambda c: c.update({"history": {"epoch": 1}}), "has no valid 'history' field"),
+    # numbers outside their dtype's range
+    (lambda c: c["params"].update({"lr": {"__scalar__": 100000, "dtype": "|i1"}}), "cannot be decoded.*out of bounds"),
+    (lambda c: c["params"].update({"batch_size": {"__ndarray__": [100000], "dtype": "<i2", "shape": [1]}}),
+     "cannot be decoded.*out of bounds"),
 ])
 def test_a_model_file_is_validated_as_strictly_as_fit(saved, change, message):
     _edit(saved, change)
@@ -543,6 +547,25 @@ def test_float16_overflow_is_an_error_not_nan_or_class_zero(cls, target):
     if hasattr(est, "predict_proba"):
         with pytest.raises(NonFinitePredictionError):
             est.predict_proba(far)
+    with pytest.raises(NonFinitePredictionError, match="precision='16'"):  # the weights came from NaN too
+        est.attention_weights(far)
     est.set_params(precision="32")  # an inference setting: it takes effect at once
     assert all(np.isfinite(np.asarray(p, dtype=float)).all() for p in (est.predict_proba(far) if
                hasattr(est, "predict_proba") else [est.predict(far)]))
+    assert all(np.isfinite(w).all() for w in est.attention_weights(far))
+
+
+@pytest.mark.parametrize("beam_size", [1, 3])
+def test_float16_overflow_in_seq2seq_is_an_error_not_an_empty_output(beam_size):
+    from skattention.exceptions import NonFinitePredictionError
+
+    rng = np.random.RandomState(0)
+    X = [rng.randn(5, 2) for _ in range(24)]
+    y = [["a", "b"] if x[0, 0] > 0 else ["b"] for x in X]
+    s2s = AttentionSeq2Seq(**{**TINY, "max_epochs": 1}, precision="16", beam_size=beam_size).fit(X, y)
+    far = [np.full((5, 2), 1e5), X[0]]
+    for method in (s2s.predict, s2s.attention_weights):
+        with pytest.raises(NonFinitePredictionError, match="precision='16': float16 overflows"):
+            method(far)
+    s2s.set_params(precision="32")
+    assert all(len(out) for out in s2s.predict(far))

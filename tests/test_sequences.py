@@ -115,8 +115,15 @@ def test_sequence_targets():
 
 
 def test_ragged_multi_output_targets_and_nan_labels_name_the_index():
-    with pytest.raises(ValueError, match=r"y\[23\] has 1 outputs but y\[0\] has 2 outputs"):
-        check_sequence_targets([[1.0, 2.0]] * 23 + [[3.0]], 24, numeric=True)
+    ragged = [[1.0, 2.0]] * 23 + [[3.0]]
+    as_objects = np.empty(24, dtype=object)
+    as_objects[:] = ragged
+    for y in (ragged, as_objects, pd.Series(ragged)):
+        with pytest.raises(ValueError, match=r"y\[23\] has 1 outputs but y\[0\] has 2 outputs"):
+            check_sequence_targets(y, 24, numeric=True)
+    for y in ([1.0] * 23 + ["high"], pd.Series([1.0] * 23 + ["high"])):
+        with pytest.raises(TypeError, match=r"y\[23\] is not a number"):
+            check_sequence_targets(y, 24, numeric=True)
     with pytest.raises(ValueError, match=r"y\[2\] has a single value but y\[0\] has 2 outputs"):
         check_sequence_targets([[1.0, 2.0], [1.0, 2.0], 3.0], 3, numeric=True)
     labels = np.arange(24.0)

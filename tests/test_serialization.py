@@ -31,6 +31,7 @@ VALUES = st.one_of(
     st.lists(st.integers(-3, 3), max_size=3),
     st.sampled_from([{"__object__": "Popen", "state": {}}, {"__ndarray__": [1], "dtype": "<f8", "shape": [9]},
                      {"__scalar__": 1, "dtype": "bogus"}, {"__optimizer__": "Optimizer"}, {"__items__": [[1]]},
+                     {"__scalar__": 100000, "dtype": "|i1"}, {"__ndarray__": [100000], "dtype": "<i2", "shape": [1]},
                      {"__tuple__": 3}, {}]),
 )
 

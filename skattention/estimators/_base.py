@@ -438,6 +438,9 @@ class BaseSequenceEstimator(BaseEstimator):
                 not (callable(optimizer) and not isinstance(optimizer, type)):
             raise TypeError(f"The 'optimizer' parameter of {name} must be a torch optimizer class such as "
                             f"torch.optim.AdamW (its arguments go in optimizer__*), got {optimizer!r}.")
+        if self.callbacks is not None and not isinstance(self.callbacks, (list, tuple)):
+            raise TypeError(f"The 'callbacks' parameter of {name} must be a list of skorch callbacks or (name, "
+                            f"callback) pairs, got a {type(self.callbacks).__name__}.")
         for i, cb in enumerate([] if self.callbacks is None else self.callbacks):
             item = cb[1] if isinstance(cb, tuple) and len(cb) == 2 and isinstance(cb[0], str) else cb
             if not isinstance(item, Callback) and not (isinstance(item, type) and issubclass(item, Callback)):
@@ -1076,24 +1079,27 @@ class BaseSequenceEstimator(BaseEstimator):
         with self._inference():
             for positions, lengths, Xb in batches:
                 out = self.net_.infer(Xb, return_attention=attention)
-                if not attention:
-                    finite.append(_all_finite(out, lengths if self._token_level else None))
+                # with attention, the outputs computed from the weights: NaN weights make NaN outputs
+                finite.append(_all_finite(out[0] if attention else out, lengths if self._token_level else None))
                 out = out[1] if attention else transform(out)
                 out = (out.float() if torch.is_floating_point(out) else out).cpu().numpy()
                 for i, piece in zip(positions, unpad(out, lengths, axes) if axes else list(out)):
                     results[i] = piece
         if finite and not bool(torch.stack(finite).all()):
-            raise NonFinitePredictionError(
-                f"{type(self).__name__} computed NaN or infinite outputs, so it returns no predictions"
-                + (f" (precision={self.precision!r}: float16 overflows past 65504, as it does on inputs far "
-                   "outside the training range; predict with set_params(precision='32') or 'bf16')"
-                   if self.precision == "16" else " (are the inputs far outside the training range?)") + ".")
+            raise self._non_finite_error()
         if any(r is None for r in results):
             template = self._empty_output(attention)
             if labels and not attention:
                 template = np.zeros(template.shape[:-1], dtype=np.int64)
             results = [template if r is None else r for r in results]
         return results if owners is None else _stitch(results, owners, attention)
+
+    def _non_finite_error(self) -> NonFinitePredictionError:
+        return NonFinitePredictionError(
+            f"{type(self).__name__} computed NaN or infinite outputs, so it returns no predictions"
+            + (f" (precision={self.precision!r}: float16 overflows past 65504, as it does on inputs far "
+               "outside the training range; predict with set_params(precision='32') or 'bf16')"
+               if self.precision == "16" else " (are the inputs far outside the training range?)") + ".")
 
     def _output_transform(self, out):
         return out

@@ -243,9 +243,12 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
             for positions, lengths, Xb in batches:
                 max_len = self.max_output_length or 2 * int(lengths.max()) + 10
                 with self.net_.autocast():
-                    decoded = self.net_.module_.generate(**to_device(Xb, self.net_.compute_device), max_length=max_len,
-                                                         beam_size=self.beam_size,
-                                                         length_penalty=self.length_penalty)
+                    try:
+                        decoded = self.net_.module_.generate(**to_device(Xb, self.net_.compute_device),
+                                                             max_length=max_len, beam_size=self.beam_size,
+                                                             length_penalty=self.length_penalty)
+                    except FloatingPointError:
+                        raise self._non_finite_error() from None
                 for i, length, (ids, align) in zip(positions, lengths, decoded):
                     # the alignment drops the batch's source padding
                     tokens = self.target_vocab_.decode(ids)

@@ -208,8 +208,12 @@ class Seq2SeqModel(nn.Module):
     def generate(self, lengths, tokens=None, chars=None, features=None, char_index=None, *,
                  max_length: int = 50, beam_size: int = 1, length_penalty: float = 1.0):
         """Decode. Returns a list of ``(token ids, alignment (T_out, S) or None)``,
-        EOS excluded."""
+        EOS excluded. Raises :class:`FloatingPointError` when the encoder's
+        states are not finite (float16 overflow, say): a search over NaN
+        scores would return some output, not a meaningful one."""
         state = self.encode(lengths, tokens, chars, features, char_index)
+        if not bool(torch.isfinite(state["memory"][state["mask"]]).all()):
+            raise FloatingPointError("The encoder's states hold NaN or infinite values.")
         if beam_size > 1:
             return beam_search(self.decoder, state, len(lengths), beam_size, max_length, length_penalty)
         return greedy_search(self.decoder, state, len(lengths), max_length)
