@@ -42,6 +42,9 @@ FORMAT_VERSION = 1
 WEIGHTS = "weights.safetensors"
 CONFIG = "skattention.json"
 VECTORS = "embeddings.safetensors"
+# parameters that files of this format written by an earlier version lack, with the value that builds the
+# model they hold (no patches, no n-gram scores, no pretrained vectors)
+ADDED_LATER = {"patch_size": 1, "ngrams": 0, "embeddings": None, "freeze_embeddings": False}
 # the only classes a model file may ask for: plain data, rebuilt attribute by attribute
 DATA_CLASSES = {cls.__name__: cls for cls in (InputEncoder, Vocabulary, CharVocabulary, TargetScaler, LabelEncoder)}
 
@@ -306,6 +309,10 @@ def load(path, device=None, expected=None):
     left_out = config.get("params_left_out", [])
     if not isinstance(left_out, list) or not all(isinstance(k, str) for k in left_out):
         raise ModelFileError(f"{config_file} has no valid 'params_left_out' field.")
+    # parameters added after a file was written, at the value that reproduces the model it holds
+    for key, value in ADDED_LATER.items():
+        if key in cls._get_param_names() and key not in raw_params and key not in left_out:
+            raw_params = {**raw_params, key: value}
     absent = sorted(set(cls._get_param_names()) - set(raw_params) - set(left_out))
     if absent:
         raise ModelFileError(f"{config_file} does not give the parameter(s) {absent} of {cls.__name__}; the "

@@ -45,6 +45,7 @@ SCRIPTS = [
     ("reliability.py", "reliability", ("conllu",), True),
     ("scaling_memory.py", "scaling_memory", ("conllu",), True),
     ("suite.py", "suite", ("aeon", "sklearn_crfsuite", "conllu"), True),
+    ("pretrained_vectors.py", "pretrained_vectors", ("gensim", "sklearn_crfsuite", "conllu"), True),
 ]
 
 

@@ -133,7 +133,9 @@ def test_frozen_vectors_stay_as_given_and_fine_tuned_ones_move(keyed_vectors):
 def test_vectors_change_the_model_and_none_leaves_it_as_before(keyed_vectors):
     plain = AttentionSequenceClassifier(**TINY, device="cpu").fit(X_TAG, Y_SEQ)
     assert np.array_equal(_fit(None).predict_proba(X_TAG), plain.predict_proba(X_TAG))
-    assert not np.array_equal(_fit(keyed_vectors).predict_proba(X_TAG), plain.predict_proba(X_TAG))
+    with_vectors = _fit(keyed_vectors)
+    assert not np.array_equal(with_vectors.predict_proba(X_TAG), plain.predict_proba(X_TAG))
+    assert "_vectors" not in vars(with_vectors)  # the module holds them; no second copy on the estimator
 
 
 @pytest.mark.parametrize("cls, y", [(AttentionTokenClassifier, Y_TAG), (AttentionSeq2Seq, X_TAG)])

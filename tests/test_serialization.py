@@ -149,3 +149,22 @@ def test_a_damaged_checkpoint_resumes_or_raises_model_file_error(interrupted, tm
         return
     event("resumed or refitted")
     assert len(est.history_) == TINY["max_epochs"]  # resumed (or, for a finished pointer, fitted afresh)
+
+
+def test_files_written_before_later_parameters_existed_load_as_the_model_they_hold(saved, tmp_path):
+    from skattention._serialization import ADDED_LATER
+
+    folder, proba = saved
+    old = tmp_path / "old"
+    shutil.copytree(folder, old)
+    config = json.loads((old / "skattention.json").read_text())
+    for key in ADDED_LATER:
+        config["params"].pop(key, None)
+    (old / "skattention.json").write_text(json.dumps(config))
+    loaded = AttentionTokenClassifier.load(old)
+    assert (loaded.embeddings, loaded.freeze_embeddings) == (None, False)
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.predict_proba(X), proba))
+    config["params"].pop("d_model")  # a parameter that was always there is still required
+    (old / "skattention.json").write_text(json.dumps(config))
+    with pytest.raises(ModelFileError, match=r"does not give the parameter\(s\) \['d_model'\]"):
+        AttentionTokenClassifier.load(old)

@@ -664,7 +664,7 @@ class BaseSequenceEstimator(BaseEstimator):
             # the loss turns up at epoch 7 while accuracy climbs to epoch 29. One decision per
             # sequence on a small split is coarse and saturates (27 JapaneseVowels validation
             # sequences reach 100% in a few epochs), so sequence estimators watch the loss.
-            by_accuracy = self._token_level and not self._regression
+            by_accuracy = self._watches_accuracy()
             monitor = "valid_acc" if by_accuracy else "valid_loss"
             extra.append(("lr_scheduler", LRScheduler(
                 policy="ReduceLROnPlateau", monitor=monitor, mode="max" if by_accuracy else "min",
@@ -704,6 +704,10 @@ class BaseSequenceEstimator(BaseEstimator):
             **kwargs,
         )
 
+    def _watches_accuracy(self) -> bool:
+        """Whether early stopping and the plateau schedule watch the validation accuracy (else the loss)."""
+        return self._token_level and not self._regression
+
     def _seed(self) -> int:
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
@@ -715,14 +719,18 @@ class BaseSequenceEstimator(BaseEstimator):
 
     def _fit(self, X, y, *, reset: bool, classes=None):
         self._validate_params()
-        # the pretrained vectors in one form, checked once: the vocabulary and the module's table take them
+        # the pretrained vectors in one form, checked once: the vocabulary and the module's table take
+        # them during this fit (then the module holds them; the estimator keeps no second copy)
         self._vectors = as_vectors(self.embeddings) if reset else None
-        if self.checkpoint_dir is None:
-            return self._fit_checked(X, y, reset=reset, classes=classes, checkpoint=None)
-        key = fingerprint(self, X, y, vectors=self._vectors)
-        folder = checkpoint_folder(self.checkpoint_dir, self, key)
-        with fit_lock(folder):
-            return self._fit_checked(X, y, reset=reset, classes=classes, checkpoint=(folder, key))
+        try:
+            if self.checkpoint_dir is None:
+                return self._fit_checked(X, y, reset=reset, classes=classes, checkpoint=None)
+            key = fingerprint(self, X, y, vectors=self._vectors)
+            folder = checkpoint_folder(self.checkpoint_dir, self, key)
+            with fit_lock(folder):
+                return self._fit_checked(X, y, reset=reset, classes=classes, checkpoint=(folder, key))
+        finally:
+            del self._vectors
 
     def _fit_checked(self, X, y, *, reset: bool, classes, checkpoint):
         """``fit`` after the parameters are checked; ``checkpoint`` is this
