@@ -6,7 +6,11 @@ import pytest
 from conftest import TINY, make_numeric_data, make_tagging_data
 from skorch.callbacks import Callback
 
-from skattention import AttentionSequenceRegressor, AttentionTokenClassifier
+from skattention import (
+    AttentionSequenceClassifier,
+    AttentionSequenceRegressor,
+    AttentionTokenClassifier,
+)
 from skattention.estimators import _budget
 from skattention.estimators._budget import (
     DEFAULT_EPOCHS,
@@ -90,3 +94,21 @@ def test_an_explicit_split_keeps_validation_and_the_plateau_rule(split):
     assert ("lr_scheduler" in callbacks) == (split is not None)
     assert ("lr_schedule" in callbacks) == (split is None)
     assert ("valid_loss" in est.history_.columns) == (split is not None)
+
+
+@pytest.mark.parametrize("cls, n, split, monitor", [
+    (AttentionSequenceClassifier, 2000, 0.1, "valid_acc"),  # 200 held out: accuracy
+    (AttentionSequenceClassifier, 1990, 0.1, "valid_loss"),  # 199: the loss
+    (AttentionSequenceClassifier, 5000, "callable", "valid_loss"),  # a size it cannot know
+    (AttentionSequenceRegressor, 5000, 0.1, "valid_loss"),
+    (AttentionTokenClassifier, 20, 0.1, "valid_acc"),  # token accuracy, on any split
+])
+def test_early_stopping_watches_accuracy_where_the_split_has_enough_decisions(cls, n, split, monitor):
+    from skorch.dataset import ValidSplit
+
+    X, tags = make_tagging_data(20)
+    y = {AttentionSequenceClassifier: [0, 1] * 10, AttentionSequenceRegressor: [0.0, 1.0] * 10}.get(cls, tags)
+    est = cls(**TINY, train_split=ValidSplit(10) if split == "callable" else split).fit(X, y)
+    callbacks = dict(est._build_net(n, seed=0, stratify=None).extra_default_callbacks)  # a fit on n sequences
+    assert callbacks["early_stopping"].monitor == monitor
+    assert callbacks["lr_scheduler"].monitor == monitor

@@ -47,7 +47,15 @@ from ..attention import SCORES
 from ..callbacks import ValidationAccuracy
 from ..exceptions import NonFinitePredictionError, TrainingDivergedError
 from ..modules import ENCODERS, WithAuxiliary, load_vectors
-from ._budget import DEFAULT_EPOCHS, VALID_FRACTION, Budget, OneCycleSchedule, plan, resolve_split
+from ._budget import (
+    ACCURACY_MIN_VALIDATION,
+    DEFAULT_EPOCHS,
+    VALID_FRACTION,
+    Budget,
+    OneCycleSchedule,
+    plan,
+    resolve_split,
+)
 from ._device import _cuda_available, check_device, resolve_device  # noqa: F401 (re-exported)
 
 SKORCH_PREFIXES = ("module", "criterion", "optimizer", "iterator_train", "iterator_valid", "callbacks", "dataset",
@@ -660,11 +668,7 @@ class BaseSequenceEstimator(BaseEstimator):
         else:
             if not self._regression:
                 extra.append(("valid_acc", ValidationAccuracy()))
-            # Token-level accuracy (thousands of validation tokens) is the finer signal: on EWT
-            # the loss turns up at epoch 7 while accuracy climbs to epoch 29. One decision per
-            # sequence on a small split is coarse and saturates (27 JapaneseVowels validation
-            # sequences reach 100% in a few epochs), so sequence estimators watch the loss.
-            by_accuracy = self._watches_accuracy()
+            by_accuracy = self._watches_accuracy(budget.train_split, n_sequences)
             monitor = "valid_acc" if by_accuracy else "valid_loss"
             extra.append(("lr_scheduler", LRScheduler(
                 policy="ReduceLROnPlateau", monitor=monitor, mode="max" if by_accuracy else "min",
@@ -704,9 +708,24 @@ class BaseSequenceEstimator(BaseEstimator):
             **kwargs,
         )
 
-    def _watches_accuracy(self) -> bool:
-        """Whether early stopping and the plateau schedule watch the validation accuracy (else the loss)."""
-        return self._token_level and not self._regression
+    def _watches_accuracy(self, split, n_sequences: int) -> bool:
+        """Whether early stopping and the plateau schedule watch the validation
+        accuracy (else the loss), for a fit holding out ``split`` of ``n_sequences``.
+
+        Accuracy is what users score, and the loss turns before it: on EWT
+        the validation loss turns up at epoch 7 while token accuracy climbs to
+        epoch 29; sequence classifiers holding out 10% of SST-2, TREC and Subj
+        (training data only; accuracy vs loss) reached 79.1% vs 77.4%, 85.7%
+        vs 82.2%, 90.3% vs 91.1%. But one decision per sequence on a small
+        split is coarse and saturates (27 JapaneseVowels validation sequences
+        reach 100% in a few epochs), so sequence estimators watch accuracy
+        only from ``ACCURACY_MIN_VALIDATION`` held-out sequences (a split
+        given as a callable: the loss). Regressors watch the loss."""
+        if self._regression:
+            return False
+        if self._token_level:  # thousands of validation tokens
+            return True
+        return isinstance(split, numbers.Real) and math.ceil(split * n_sequences) >= ACCURACY_MIN_VALIDATION
 
     def _seed(self) -> int:
         return int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))

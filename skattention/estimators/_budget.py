@@ -38,6 +38,9 @@ DEFAULT_EPOCHS = 30
 MIN_STEPS = 1000
 MAX_EPOCHS = 1000
 WARMUP_FRACTION = 0.1
+#: a sequence estimator's validation split watches accuracy from this many held-out sequences (what
+#: "auto" holds out from VALIDATION_MIN_SEQUENCES); on fewer, one decision per sequence is too coarse
+ACCURACY_MIN_VALIDATION = 200
 
 
 @dataclass(frozen=True)

@@ -54,9 +54,11 @@ _PARAMS_DOC = """
         then cosine decay to zero).
     patience : int or None, default=5
         Epochs without improvement before training stops early (only with a
-        validation split): on the validation token accuracy for the token
-        classifier and seq2seq, on the validation loss otherwise. The best
-        epoch's weights are restored at the end. None disables it.
+        validation split): on the validation accuracy for the classifiers
+        and seq2seq (token accuracy; for the sequence classifier only when
+        at least 200 sequences are held out), on the validation loss
+        otherwise. The best epoch's weights are restored at the end. None
+        disables it.
     callbacks : list of skorch callbacks or (name, callback) tuples, optional
     warm_start : bool, default=False
         Whether ``fit`` continues from the previous fit.
