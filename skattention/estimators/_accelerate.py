@@ -18,7 +18,7 @@ from skorch.exceptions import DeviceWarning
 from skorch.hf import AccelerateMixin
 from torch.utils.data import DataLoader
 
-from ._base import _Net
+from ._net import _Net
 
 
 class AcceleratorGradientClipping(Callback):

@@ -13,7 +13,8 @@ from ..attention import SCORES
 from ..metrics import exact_match_score
 from ..modules import TokenCrossEntropyLoss
 from ..modules.seq2seq import BOS_ID, DECODERS, EOS_ID, UNK_ID, Seq2SeqModel
-from ._base import BaseSequenceEstimator, _is_float_in, _is_int, to_device
+from ._base import BaseSequenceEstimator, _is_float_in, _is_int
+from ._net import to_device
 
 TARGET_SPECIALS = ("<pad>", "<unk>", "<s>", "</s>")
 
