@@ -35,7 +35,7 @@ from skattention import AttentionSequenceClassifier, AttentionTokenClassifier
 from skattention._batching import BucketBatchSampler, Collate
 from skattention._sequences import check_sequences
 from skattention.datasets import load_japanese_vowels, load_ud_english_ewt
-from skattention.estimators._base import PREDICT_ELEMENTS_PER_SEQUENCE
+from skattention.estimators._predict import PREDICT_ELEMENTS_PER_SEQUENCE
 
 
 def plain_fit_epochs(est, X, y, epochs: int, seed: int) -> list[float]:
