@@ -16,7 +16,7 @@ from skattention import (
 )
 from skattention._batching import Collate
 from skattention._streaming import BatchStream, PairSource, in_validation
-from skattention.estimators import _base
+from skattention.estimators import _streamed
 
 # a 10% validation split, as these tests check that streams hold one out like lists do
 TINY = dict(d_model=16, n_heads=2, n_layers=1, max_epochs=2, batch_size=8, random_state=0, train_split=0.1)
@@ -110,7 +110,7 @@ def _assert_same_state(a, b):
 @pytest.mark.parametrize("source", ["iterable", "dataset"])
 def test_streamed_fit_learns_what_a_list_fit_learns(name, source, monkeypatch):
     cls, X, y = _problem(name)
-    monkeypatch.setattr(_base, "SCAN_POOL", 25)  # the first pass reads several pools
+    monkeypatch.setattr(_streamed, "SCAN_POOL", 25)  # the first pass reads several pools
     data = Pairs(X, y) if source == "iterable" else MapDataset(X, y, tensors=name.endswith("regressor"))
     streamed = cls(**TINY).fit(data)
     listed = cls(**TINY).fit(X, y)
