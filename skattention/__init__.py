@@ -1,9 +1,8 @@
 """skattention: attention-based sequence models that behave like scikit-learn
 estimators, built on skorch and PyTorch."""
 
-__version__ = "0.1.0"  # before the imports: the model-file code records it
-
-from .estimators import (  # noqa: E402
+from ._version import __version__
+from .estimators import (
     AttentionSeq2Seq,
     AttentionSequenceClassifier,
     AttentionSequenceRegressor,

@@ -31,9 +31,9 @@ import numpy as np
 import torch
 from sklearn.preprocessing import LabelEncoder
 
-from . import __version__
 from ._pretrained import as_vectors
 from ._state_checks import CHECKS, check_fitted
+from ._version import __version__
 from ._vocab import CharVocabulary, InputEncoder, TargetScaler, Vocabulary
 from .exceptions import ModelFileError
 
@@ -49,10 +49,15 @@ ADDED_LATER = {"patch_size": 1, "ngrams": 0, "embeddings": None, "freeze_embeddi
 DATA_CLASSES = {cls.__name__: cls for cls in (InputEncoder, Vocabulary, CharVocabulary, TargetScaler, LabelEncoder)}
 
 
-def _estimator_classes() -> dict:
-    from . import estimators
+#: the estimator classes a model file may name, filled by :func:`register_estimator` (``skattention.estimators``
+#: registers its five when it is imported, which ``import skattention`` does)
+ESTIMATOR_CLASSES: dict = {}
 
-    return {name: getattr(estimators, name) for name in estimators.__all__}
+
+def register_estimator(cls: type) -> type:
+    """Allow model files to name ``cls`` (a subclass of the estimators' base)."""
+    ESTIMATOR_CLASSES[cls.__name__] = cls
+    return cls
 
 
 # ------------------------------------------------------------------ JSON codec
@@ -275,9 +280,6 @@ def load(path, device=None, expected=None):
     from safetensors.torch import load_model
     from skorch.history import History
 
-    from .estimators._base import MIN_SEQUENCES_FOR_VALIDATION
-    from .estimators._device import check_device
-
     path = Path(path)
     config_file, weights = path / CONFIG, path / WEIGHTS
     if not config_file.is_file() or not weights.is_file():
@@ -294,7 +296,7 @@ def load(path, device=None, expected=None):
     if _sha256(weights) != config.get("weights_sha256"):
         raise ModelFileError(f"{weights} does not match the SHA-256 recorded in {CONFIG}: the file was "
                              "changed or damaged after it was saved.")
-    cls = _estimator_classes().get(_field(config, "estimator", str, config_file))
+    cls = ESTIMATOR_CLASSES.get(_field(config, "estimator", str, config_file))
     if cls is None:
         raise ModelFileError(f"{config_file} names an unknown estimator {config.get('estimator')!r}.")
     if expected is not None and not issubclass(cls, expected):
@@ -345,11 +347,11 @@ def load(path, device=None, expected=None):
                           "loading it on the CPU.", UserWarning, stacklevel=3)
             device = "cpu"
         try:
-            check_device(device, cls.__name__)
+            cls._check_device(device)
         except ValueError as exc:
             raise ModelFileError(f"{config_file}: {exc}") from None
     else:
-        check_device(device, cls.__name__)  # the caller's own choice: a plain ValueError
+        cls._check_device(device)  # the caller's own choice: a plain ValueError
     params["device"] = device
     try:
         estimator = cls(**params)
@@ -361,10 +363,7 @@ def load(path, device=None, expected=None):
         setattr(estimator, key, value)
     check_fitted(estimator)
     try:
-        with torch.random.fork_rng(devices=[]):  # building the net draws weights we overwrite
-            # as many sequences as it takes for the validation split to stay on in later partial_fit
-            estimator.net_ = estimator._build_net(MIN_SEQUENCES_FOR_VALIDATION, seed=0, stratify=None)
-            estimator.net_.initialize()
+        estimator._build_loaded_net()
     except (AttributeError, TypeError, ValueError, KeyError, IndexError, RuntimeError) as exc:
         raise ModelFileError(f"{config_file}: the fitted state does not make a {cls.__name__} "
                              f"({type(exc).__name__}: {exc}).") from None

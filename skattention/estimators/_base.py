@@ -484,6 +484,18 @@ class BaseSequenceEstimator(_StreamedFit, _Prediction, BaseEstimator):
             **kwargs,
         )
 
+    def _build_loaded_net(self) -> None:
+        """The net of a model read from a file (whose weights are loaded next)."""
+        with torch.random.fork_rng(devices=[]):  # building the net draws weights the file's replace
+            # as many sequences as it takes for the validation split to stay on in later partial_fit
+            self.net_ = self._build_net(MIN_SEQUENCES_FOR_VALIDATION, seed=0, stratify=None)
+            self.net_.initialize()
+
+    @classmethod
+    def _check_device(cls, device) -> None:
+        """A ``ValueError`` that says what is wrong with ``device`` and what is available."""
+        check_device(device, cls.__name__)
+
     def _watches_accuracy(self, split, n_sequences: int) -> bool:
         """Whether early stopping and the plateau schedule watch the validation
         accuracy (else the loss), for a fit holding out ``split`` of ``n_sequences``.
