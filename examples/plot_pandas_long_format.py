@@ -5,7 +5,7 @@ Sequences from a pandas long-format table
 Sensor logs, event tables and database exports usually come in *long format*:
 one row per reading, with a column naming the sequence (a machine, a
 patient, a session), a time column, the measured values and a label.
-:func:`skattention.datasets.from_long_format` turns such a table into the
+:func:`skattention.preprocessing.from_long_format` turns such a table into the
 list of ``(length, n_features)`` arrays the estimators read, with one label
 per sequence (N→1) or one per row (N→N).
 
@@ -28,8 +28,8 @@ from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import StandardScaler
 
 from skattention import AttentionSequenceClassifier, AttentionTokenClassifier
-from skattention.datasets import from_long_format
 from skattention.metrics import flat_f1_score
+from skattention.preprocessing import from_long_format
 
 rng = np.random.RandomState(0)
 frames = []

@@ -14,8 +14,8 @@ Accepted forms of ``X``
   sequence (this is how tabular data is read as sequences);
 * a 3-D numeric array ``(n_sequences, length, n_features)`` of equal-length
   sequences. Padded arrays with a ``lengths`` companion go through
-  :func:`skattention.datasets.from_padded`, and pandas long-format frames through
-  :func:`skattention.datasets.from_long_format`.
+  :func:`skattention.preprocessing.from_padded`, and pandas long-format frames through
+  :func:`skattention.preprocessing.from_long_format`.
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ def _as_list_of_sequences(X, name: str = "X") -> list:
     if isinstance(X, pd.DataFrame):
         raise TypeError(
             f"{name} is a pandas DataFrame. Long-format frames (one row per element) go "
-            "through skattention.datasets.from_long_format(df, sequence_col=...) first."
+            "through skattention.preprocessing.from_long_format(df, sequence_col=...) first."
         )
     if isinstance(X, (str, bytes)):
         raise TypeError(f"{name} is a single string; expected a list of sequences.")

