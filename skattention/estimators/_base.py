@@ -176,7 +176,7 @@ class BaseSequenceEstimator(_StreamedFit, _Prediction, BaseEstimator):
 
     def _param_checks(self) -> dict:
         return {
-            "encoder": (lambda v: v in ENCODERS, f"one of {ENCODERS}"),
+            "encoder": (lambda v: isinstance(v, str) and v in ENCODERS, f"one of {tuple(ENCODERS)}"),
             "attention": (lambda v: v in SCORES, f"one of {SCORES}"),
             "d_model": (lambda v: _is_int(v, 2), "an int >= 2"),
             "n_heads": (lambda v: _is_int(v, 1), "an int >= 1"),
@@ -211,9 +211,9 @@ class BaseSequenceEstimator(_StreamedFit, _Prediction, BaseEstimator):
         if self.accelerator is not None and self.precision != "32":
             raise ValueError(f"With an accelerator, mixed precision is the accelerator's: leave precision='32' and "
                              f"create it as Accelerator(mixed_precision='bf16'); got precision={self.precision!r}.")
-        if self.encoder != "birnn" and self.d_model % self.n_heads:
+        if ENCODERS[self.encoder].uses_heads and self.d_model % self.n_heads:
             raise ValueError(f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}.")
-        if self.encoder != "transformer" and self.d_model % 2:
+        if ENCODERS[self.encoder].even_width and self.d_model % 2:
             raise ValueError(f"encoder={self.encoder!r} needs an even d_model, got {self.d_model}.")
         _check_passthrough(type(self), self._skorch_kwargs())
         check_device(self.device, name)

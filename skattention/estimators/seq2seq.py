@@ -126,7 +126,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
     def _param_checks(self) -> dict:
         checks = super()._param_checks()
         checks["attention"] = (lambda v: v is None or v in SCORES, f"None or one of {SCORES}")
-        checks["decoder"] = (lambda v: v in DECODERS, f"one of {DECODERS}")
+        checks["decoder"] = (lambda v: isinstance(v, str) and v in DECODERS, f"one of {tuple(DECODERS)}")
         checks["beam_size"] = (lambda v: _is_int(v, 1), "an int >= 1")
         checks["max_output_length"] = (lambda v: v is None or _is_int(v, 1), "None or an int >= 1")
         checks["length_penalty"] = (lambda v: _is_float_in(v, 0, np.inf), "a float >= 0")
@@ -148,9 +148,9 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
 
     def _validate_params(self) -> None:
         super()._validate_params()
-        if self.decoder == "transformer" and self.attention is None:
-            raise ValueError("decoder='transformer' needs attention; attention=None is the RNN baseline.")
-        if self.decoder == "transformer" and self.d_model % self.n_heads:
+        if DECODERS[self.decoder].needs_attention and self.attention is None:
+            raise ValueError(f"decoder={self.decoder!r} needs attention; attention=None is the RNN baseline.")
+        if DECODERS[self.decoder].uses_heads and self.d_model % self.n_heads:
             raise ValueError(f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}.")
 
     # ------------------------------------------------------------- targets

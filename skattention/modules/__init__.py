@@ -1,7 +1,14 @@
 """PyTorch modules only: embeddings, encoders, models, losses. No scikit-learn here."""
 
 from .embeddings import CharCNN, NumericEmbedding, TokenEmbedding, load_vectors
-from .encoders import ENCODERS, BiRNNEncoder, HybridEncoder, TransformerEncoder, make_encoder
+from .encoders import (
+    ENCODERS,
+    BiRNNEncoder,
+    HybridEncoder,
+    TransformerEncoder,
+    make_encoder,
+    register_encoder,
+)
 from .losses import MaskedMSELoss, TokenCrossEntropyLoss, class_probabilities
 from .models import POOLINGS, Backbone, SequenceModel, TokenModel, WithAuxiliary
 from .ngrams import NGramLinear
@@ -10,5 +17,5 @@ __all__ = [
     "ENCODERS", "POOLINGS", "Backbone", "BiRNNEncoder", "CharCNN", "HybridEncoder",
     "MaskedMSELoss", "NGramLinear", "NumericEmbedding", "SequenceModel", "TokenCrossEntropyLoss",
     "TokenEmbedding", "TokenModel", "TransformerEncoder", "WithAuxiliary", "class_probabilities",
-    "load_vectors", "make_encoder",
+    "load_vectors", "make_encoder", "register_encoder",
 ]

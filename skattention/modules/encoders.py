@@ -1,7 +1,15 @@
 """Sequence encoders sharing one interface:
 ``forward(x, lengths, mask, need_weights) -> (hidden (B, T, D), weights or None)``,
 where ``weights`` is the last self-attention layer's ``(B, H, T, T)`` and
-``mask`` is None when no sequence in the batch is padded."""
+``mask`` is None when no sequence in the batch is padded.
+
+They are found by name in :data:`ENCODERS`, a registry: each class says how
+it is built from the shared model sizes (``build``) and what it needs and
+gives (``uses_heads``: ``d_model`` must divide into heads; ``even_width``:
+``d_model`` must be even; ``positional``: it takes a positional encoding;
+``bidirectional``: its states read both directions). A new encoder is one
+class with those attributes plus :func:`register_encoder`.
+"""
 
 from __future__ import annotations
 
@@ -10,13 +18,28 @@ from torch import nn
 
 from ..attention import TransformerLayer, make_positional
 
-ENCODERS = ("transformer", "birnn", "hybrid")
+#: name -> encoder class (see :func:`register_encoder`)
+ENCODERS: dict = {}
 
 
+def register_encoder(name: str):
+    """Class decorator: make an encoder available as ``encoder=name``."""
+    def register(cls):
+        ENCODERS[name] = cls
+        return cls
+    return register
+
+
+@register_encoder("transformer")
 class TransformerEncoder(nn.Module):
     """Positions plus a stack of pre-norm self-attention layers."""
 
     has_attention = True
+    uses_heads, even_width, positional, bidirectional = True, False, True, False
+
+    @classmethod
+    def build(cls, d_model, n_heads, n_layers, dropout, score, **kwargs):
+        return cls(d_model, n_heads, n_layers, dropout, score, **kwargs)
 
     def __init__(self, d_model: int, n_heads: int = 4, n_layers: int = 2, dropout: float = 0.1,
                  score: str = "scaled_dot", positional: str | None = "sinusoidal", max_len: int = 512):
@@ -43,6 +66,7 @@ def reverse_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
     return x.gather(1, index.view(*index.shape, *([1] * (x.dim() - 2))).expand_as(x))
 
 
+@register_encoder("birnn")
 class BiRNNEncoder(nn.Module):
     """Bidirectional LSTM or GRU in which padding never leaks in.
 
@@ -55,6 +79,11 @@ class BiRNNEncoder(nn.Module):
     """
 
     has_attention = False
+    uses_heads, even_width, positional, bidirectional = False, True, False, True
+
+    @classmethod
+    def build(cls, d_model, n_heads, n_layers, dropout, score, **kwargs):
+        return cls(d_model, n_layers, dropout, **kwargs)
 
     def __init__(self, d_model: int, n_layers: int = 2, dropout: float = 0.1, cell: str = "lstm"):
         super().__init__()
@@ -78,12 +107,18 @@ class BiRNNEncoder(nn.Module):
         return (x if mask is None else x * mask.unsqueeze(-1).to(x.dtype)), None
 
 
+@register_encoder("hybrid")
 class HybridEncoder(nn.Module):
     """A BiRNN (word order, local context) followed by self-attention layers
     (long-range interactions). The RNN carries position, so no positional
     encoding is added."""
 
     has_attention = True
+    uses_heads, even_width, positional, bidirectional = True, True, False, True
+
+    @classmethod
+    def build(cls, d_model, n_heads, n_layers, dropout, score, **kwargs):
+        return cls(d_model, n_heads, n_layers, dropout, score, **kwargs)
 
     def __init__(self, d_model: int, n_heads: int = 4, n_layers: int = 2, dropout: float = 0.1,
                  score: str = "scaled_dot", n_attention_layers: int = 1, cell: str = "lstm"):
@@ -98,13 +133,9 @@ class HybridEncoder(nn.Module):
 
 def make_encoder(name: str, d_model: int, n_heads: int, n_layers: int, dropout: float, score: str,
                  **kwargs) -> nn.Module:
-    """Build an encoder by name (one of :data:`ENCODERS`)."""
-    if name == "transformer":
-        return TransformerEncoder(d_model, n_heads, n_layers, dropout, score, **kwargs)
-    if name == "birnn":
-        return BiRNNEncoder(d_model, n_layers, dropout, **kwargs)
-    if name == "hybrid":
-        return HybridEncoder(d_model, n_heads, n_layers, dropout, score, **kwargs)
-    raise ValueError(f"Unknown encoder {name!r}; expected one of {ENCODERS}.")
+    """Build an encoder by name (a key of :data:`ENCODERS`)."""
+    if name not in ENCODERS:
+        raise ValueError(f"Unknown encoder {name!r}; expected one of {tuple(ENCODERS)}.")
+    return ENCODERS[name].build(d_model, n_heads, n_layers, dropout, score, **kwargs)
 
 

@@ -14,7 +14,7 @@ from torch import nn
 
 from ..attention import AttentionPooling, lengths_to_mask
 from .embeddings import NumericEmbedding, TokenEmbedding
-from .encoders import make_encoder
+from .encoders import ENCODERS, make_encoder
 from .ngrams import NGramLinear
 
 POOLINGS = ("attention", "mean", "max", "sum", "cls", "combined")
@@ -74,7 +74,7 @@ class Backbone(nn.Module):
                                         n_vectors=n_vectors, freeze_vectors=freeze_vectors)
         else:
             self.embed = NumericEmbedding(n_features, d_model, dropout, patch_size)
-        extra = {"positional": positional} if encoder == "transformer" else {}
+        extra = {"positional": positional} if encoder in ENCODERS and ENCODERS[encoder].positional else {}
         self.encoder = make_encoder(encoder, d_model, n_heads, n_layers, dropout, attention, **extra)
         self.cls = nn.Parameter(torch.randn(1, 1, d_model) * 0.02) if cls_token else None
 

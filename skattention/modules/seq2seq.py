@@ -24,10 +24,21 @@ from ..attention import (
     MultiHeadSelfAttention,
     SinusoidalPositionalEncoding,
 )
+from .encoders import ENCODERS
 from .models import Backbone
 
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
-DECODERS = ("rnn", "transformer")
+#: name -> decoder class; each says how it is built (``build``) and whether it needs an attention score
+#: (``needs_attention``) and heads (``uses_heads``)
+DECODERS: dict = {}
+
+
+def register_decoder(name: str):
+    """Class decorator: make a decoder available as ``decoder=name``."""
+    def register(cls):
+        DECODERS[name] = cls
+        return cls
+    return register
 
 
 def _reorder(state: dict, index: torch.Tensor) -> dict:
@@ -45,11 +56,18 @@ def _summary(memory: torch.Tensor, mask: torch.Tensor, lengths: torch.Tensor, bi
     return (memory * m).sum(1) / m.sum(1).clamp_min(1)
 
 
+@register_decoder("rnn")
 class RNNDecoder(nn.Module):
     """GRU decoder. With attention, each step scores the previous state against
     the encoder states (Bahdanau et al., 2014) and feeds the context with the
     previous token; with ``attention=None`` the context is the same fixed
     source summary at every step (Cho et al., 2014)."""
+
+    needs_attention, uses_heads = False, False
+
+    @classmethod
+    def build(cls, n_targets, d_model, n_heads, n_layers, dropout, attention, encoder):
+        return cls(n_targets, d_model, attention, 1, dropout, bidirectional_memory=ENCODERS[encoder].bidirectional)
 
     def __init__(self, n_targets: int, d_model: int, attention: str | None = "additive",
                  n_layers: int = 1, dropout: float = 0.1, bidirectional_memory: bool = True):
@@ -123,9 +141,16 @@ class TransformerDecoderLayer(nn.Module):
         return x + self.drop(self.ff(self.norm3(x))), weights
 
 
+@register_decoder("transformer")
 class TransformerDecoder(nn.Module):
     """Transformer decoder; its alignment is the last layer's cross-attention
     averaged over heads. Decoding re-runs the prefix at each step."""
+
+    needs_attention, uses_heads = True, True
+
+    @classmethod
+    def build(cls, n_targets, d_model, n_heads, n_layers, dropout, attention, encoder):
+        return cls(n_targets, d_model, n_heads, n_layers, dropout, attention)
 
     def __init__(self, n_targets: int, d_model: int, n_heads: int = 4, n_layers: int = 2,
                  dropout: float = 0.1, attention: str = "scaled_dot"):
@@ -180,18 +205,13 @@ class Seq2SeqModel(nn.Module):
     def __init__(self, n_targets: int, decoder: str = "rnn", attention: str | None = "additive", **backbone):
         super().__init__()
         if decoder not in DECODERS:
-            raise ValueError(f"Unknown decoder {decoder!r}; expected one of {DECODERS}.")
-        if decoder == "transformer" and attention is None:
-            raise ValueError("A transformer decoder needs attention; attention=None is the RNN baseline.")
-        d_model = backbone.get("d_model", 128)
-        dropout = backbone.get("dropout", 0.1)
+            raise ValueError(f"Unknown decoder {decoder!r}; expected one of {tuple(DECODERS)}.")
+        if DECODERS[decoder].needs_attention and attention is None:
+            raise ValueError(f"A {decoder} decoder needs attention; attention=None is the RNN baseline.")
         self.encoder = Backbone(attention="scaled_dot", **backbone)
-        if decoder == "rnn":
-            self.decoder = RNNDecoder(n_targets, d_model, attention, 1, dropout,
-                                      bidirectional_memory=backbone.get("encoder", "birnn") != "transformer")
-        else:
-            self.decoder = TransformerDecoder(n_targets, d_model, backbone.get("n_heads", 4),
-                                              backbone.get("n_layers", 2), dropout, attention)
+        self.decoder = DECODERS[decoder].build(
+            n_targets, backbone.get("d_model", 128), backbone.get("n_heads", 4), backbone.get("n_layers", 2),
+            backbone.get("dropout", 0.1), attention, backbone.get("encoder", "birnn"))
 
     def encode(self, lengths, tokens=None, chars=None, features=None, char_index=None) -> dict:
         memory, mask, _ = self.encoder(lengths, tokens, chars, features, char_index)
