@@ -22,12 +22,17 @@ from ..attention import TransformerLayer, make_positional
 ENCODERS: dict = {}
 
 
-def register_encoder(name: str):
-    """Class decorator: make an encoder available as ``encoder=name``."""
+def file_under(table: dict, name: str):
+    """A class decorator that files the class in the registry ``table`` as ``name``."""
     def register(cls):
-        ENCODERS[name] = cls
+        table[name] = cls
         return cls
     return register
+
+
+def register_encoder(name: str):
+    """Class decorator: make an encoder available as ``encoder=name``."""
+    return file_under(ENCODERS, name)
 
 
 @register_encoder("transformer")

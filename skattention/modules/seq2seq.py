@@ -24,7 +24,7 @@ from ..attention import (
     MultiHeadSelfAttention,
     SinusoidalPositionalEncoding,
 )
-from .encoders import ENCODERS
+from .encoders import ENCODERS, file_under
 from .models import Backbone
 
 PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
@@ -35,10 +35,7 @@ DECODERS: dict = {}
 
 def register_decoder(name: str):
     """Class decorator: make a decoder available as ``decoder=name``."""
-    def register(cls):
-        DECODERS[name] = cls
-        return cls
-    return register
+    return file_under(DECODERS, name)
 
 
 def _reorder(state: dict, index: torch.Tensor) -> dict:
