@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from ._checks import (
     SequenceCollection,
     _check_sequences,
@@ -18,63 +20,20 @@ from ._checks import (
 # ---------------------------------------------------------------------------
 
 
-def sequence_accuracy_score(y_true: SequenceCollection, y_pred: SequenceCollection) -> float:
-    """Share of sequences predicted entirely correctly (exact match).
-
-    Each pair is compared as a list of tokens, so sequences of different
-    lengths (seq2seq outputs) simply count as wrong, and numpy arrays, lists
-    and tuples compare equal when their tokens do. Unlike
-    :func:`exact_match_score`, ``y_true`` holds exactly one reference per
-    sequence.
-
-    Parameters
-    ----------
-    y_true : list, tuple, numpy object array or pandas Series of sequences
-        True label (or token) sequences.
-    y_pred : same structure as ``y_true``
-        Predicted sequences.
-
-    Returns
-    -------
-    float
-        Number of exactly matching sequences divided by the number of
-        sequences.
-
-    Raises
-    ------
-    ValueError
-        If the numbers of sequences differ or there are none.
-
-    Examples
-    --------
-    >>> import numpy as np
-    >>> from skattention.metrics import sequence_accuracy_score
-    >>> y_true = [["B", "I"], ["O"], ["O", "B"]]
-    >>> y_pred = [np.array(["B", "I"]), np.array(["O"]), np.array(["O", "O"])]
-    >>> round(sequence_accuracy_score(y_true, y_pred), 4)
-    0.6667
-    """
-    true, pred = _check_sequences(y_true, y_pred)
-    if not true:
-        raise ValueError("y_true and y_pred contain no sequences")
-    correct = sum(_tokens(t) == _tokens(p) for t, p in zip(true, pred, strict=True))
-    return correct / len(true)
-
-
 def edit_distance(a: Sequence[Any], b: Sequence[Any]) -> int:
     """Levenshtein distance between two token sequences.
 
     The minimum number of token insertions, deletions and substitutions
-    turning ``a`` into ``b``, each costing 1. Uses the classic dynamic
-    programme with two rows: ``O(len(a) * len(b))`` time and
-    ``O(min(len(a), len(b)))`` memory, after stripping the common prefix
-    and suffix.
+    turning ``a`` into ``b``, each costing 1, computed by rapidfuzz
+    (:func:`rapidfuzz.distance.Levenshtein.distance`, in C++; it works on
+    sequences of any hashable tokens).
 
     Parameters
     ----------
     a, b : sequence
         Token sequences (lists, tuples, 1-D arrays); a ``str`` is a
-        sequence of characters. Tokens are compared with ``==``.
+        sequence of characters. Tokens are hashable and compared as equal
+        when they are ``==`` (and hash alike, as equal Python values do).
 
     Returns
     -------
@@ -91,31 +50,7 @@ def edit_distance(a: Sequence[Any], b: Sequence[Any]) -> int:
     >>> edit_distance([], ["a", "b"])
     2
     """
-    x = _tokens(a)
-    y = _tokens(b)
-    start = 0
-    end_x, end_y = len(x), len(y)
-    while start < end_x and start < end_y and x[start] == y[start]:
-        start += 1
-    while end_x > start and end_y > start and x[end_x - 1] == y[end_y - 1]:
-        end_x -= 1
-        end_y -= 1
-    x = x[start:end_x]
-    y = y[start:end_y]
-    if len(x) < len(y):
-        x, y = y, x
-    if not y:
-        return len(x)
-    previous = list(range(len(y) + 1))
-    for i, token_x in enumerate(x, 1):
-        current = [i]
-        for j, token_y in enumerate(y, 1):
-            substitute = previous[j - 1] + (token_x != token_y)
-            delete = previous[j] + 1
-            insert = current[j - 1] + 1
-            current.append(min(substitute, delete, insert))
-        previous = current
-    return int(previous[-1])
+    return int(Levenshtein.distance(_tokens(a), _tokens(b)))
 
 
 def _best_reference(item: Any, prediction: list[Any]) -> tuple[int, int]:
@@ -250,22 +185,30 @@ def sequence_error_rate(y_true: SequenceCollection, y_pred: SequenceCollection) 
     >>> sequence_error_rate([[["AH"], ["EY"]]], [["EY"]])
     0.0
     """
+    exact, n = _exact_matches(y_true, y_pred)
+    return (n - exact) / n
+
+
+def _exact_matches(y_true: SequenceCollection, y_pred: SequenceCollection) -> tuple[int, int]:
+    """How many predictions equal (one of) their reference(s), and how many there are."""
     true, pred = _check_sequences(y_true, y_pred)
     if not true:
         raise ValueError("y_true and y_pred contain no sequences")
-    wrong = 0
-    for t, p in zip(true, pred, strict=True):
-        prediction = _tokens(p)
-        if not any(ref == prediction for ref in _references(t)):
-            wrong += 1
-    return wrong / len(true)
+    exact = sum(any(ref == _tokens(p) for ref in _references(t)) for t, p in zip(true, pred, strict=True))
+    return int(exact), len(true)
 
 
 def exact_match_score(y_true: SequenceCollection, y_pred: SequenceCollection) -> float:
-    """Share of sequences predicted exactly: ``1 - sequence_error_rate``.
+    """Share of sequences predicted entirely right (exact match).
 
-    Supports several acceptable references per item like
-    :func:`sequence_error_rate`.
+    Each pair is compared as a list of tokens, so sequences of different
+    lengths (seq2seq outputs) simply count as wrong, and numpy arrays,
+    lists and tuples of the same tokens are equal. An item of ``y_true``
+    may hold several acceptable references, as in
+    :func:`token_error_rate`; the prediction is right if it equals any.
+    ``1 - exact_match_score`` is :func:`sequence_error_rate`.
+    :data:`sequence_accuracy_score` is the same function under the name
+    of scikit-learn's ``accuracy_score`` family.
 
     Parameters
     ----------
@@ -277,15 +220,32 @@ def exact_match_score(y_true: SequenceCollection, y_pred: SequenceCollection) ->
     Returns
     -------
     float
-        Share of sequences equal to (one of) their reference(s).
+        Number of sequences equal to (one of) their reference(s) divided
+        by the number of sequences.
+
+    Raises
+    ------
+    ValueError
+        If the numbers of sequences differ or there are none.
 
     Examples
     --------
+    >>> import numpy as np
     >>> from skattention.metrics import exact_match_score
     >>> exact_match_score([["a", "b"], ["c"]], [["a", "b"], ["d"]])
     0.5
+    >>> y_true = [["B", "I"], ["O"], ["O", "B"]]
+    >>> y_pred = [np.array(["B", "I"]), np.array(["O"]), np.array(["O", "O"])]
+    >>> round(exact_match_score(y_true, y_pred), 4)
+    0.6667
     """
-    return 1.0 - sequence_error_rate(y_true, y_pred)
+    exact, n = _exact_matches(y_true, y_pred)
+    return exact / n
+
+
+#: The share of sequences predicted entirely right: :func:`exact_match_score`
+#: under the name of scikit-learn's ``accuracy_score`` family.
+sequence_accuracy_score = exact_match_score
 
 
 def corpus_bleu_score(
