@@ -14,6 +14,11 @@ from .._vocab import RunningMoments, TargetScaler
 from ..modules import MaskedMSELoss, class_probabilities
 
 
+def _plain(label):
+    """A numpy scalar as the Python value it holds."""
+    return label.item() if isinstance(label, np.generic) else label
+
+
 class ClassifierTargets:
     """``classes_``, label encoding and probabilities."""
 
@@ -54,10 +59,12 @@ class ClassifierTargets:
     def _encode_targets(self, y):
         known = set(self.classes_.tolist())
         for i, labels in enumerate(y if self._token_level else [[label] for label in y]):
-            unknown = [label for label in labels if label not in known]
+            # Python values in the message (7, not np.int64(7))
+            unknown = [label for label in np.asarray(labels, dtype=object).tolist() if label not in known]
             if unknown:
                 raise ValueError(
-                    f"y[{i}] has label {unknown[0]!r}, which is not among classes_ {list(self.classes_)}."
+                    f"y[{i}] has label {_plain(unknown[0])!r}, which is not among classes_ "
+                    f"{self.classes_.tolist()}."
                 )
         encode = self._label_encoder.transform
         if not self._token_level:
