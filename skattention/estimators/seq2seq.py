@@ -13,8 +13,9 @@ from ..attention import SCORES
 from ..metrics import exact_match_score
 from ..modules import TokenCrossEntropyLoss
 from ..modules.seq2seq import BOS_ID, DECODERS, EOS_ID, UNK_ID, Seq2SeqModel
-from ._base import BaseSequenceEstimator, _is_float_in, _is_int
+from ._base import BaseSequenceEstimator
 from ._net import to_device
+from ._params import _is_float_in, _is_int
 
 TARGET_SPECIALS = ("<pad>", "<unk>", "<s>", "</s>")
 

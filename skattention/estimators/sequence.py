@@ -10,7 +10,8 @@ from sklearn.utils.multiclass import check_classification_targets
 from .._sequences import NUMERIC, Sequences, check_sequence_targets
 from ..modules import SequenceModel
 from ..modules.models import POOLINGS
-from ._base import BaseSequenceEstimator, _is_int
+from ._base import BaseSequenceEstimator
+from ._params import _is_int
 from ._targets import ClassifierTargets, RegressorTargets
 from .token import _ATTRIBUTES_DOC, _PARAMS_DOC
 
