@@ -1,6 +1,7 @@
-"""Validate and normalise sequence inputs and targets, once, up front.
+"""Validate and normalise sequence inputs, once, up front (their targets:
+:mod:`skattention._target_checks`).
 
-Every public estimator funnels ``X`` and ``y`` through this module. What comes
+Every public estimator funnels ``X`` through this module. What comes
 out is a :class:`Sequences` holding either token lists or ``float32`` arrays of
 shape ``(length, n_features)``; nothing downstream re-validates.
 
@@ -27,7 +28,6 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from sklearn.utils.validation import column_or_1d
 
 TOKENS = "tokens"
 NUMERIC = "numeric"
@@ -281,152 +281,6 @@ def check_sequences(
             "sequence."
         )
     return Sequences(found, data, lengths, n_feat)
-
-
-def _check_y_length(y_list: list, n: int, name: str = "y") -> None:
-    if len(y_list) != n:
-        raise ValueError(f"X has {n} sequences but {name} has {len(y_list)} entries.")
-
-
-def check_token_targets(y, X: Sequences, *, numeric: bool) -> list:
-    """Validate per-element targets: one label sequence per input sequence.
-
-    Returns a list of 1-D object/float arrays (2-D ``(length, n_outputs)`` for
-    multi-output token regression).
-    """
-    if y is None:
-        raise ValueError(
-            "This estimator requires y to be passed, but the target y is None; pass one label "
-            "sequence per input sequence."
-        )
-    ys = _as_list_of_sequences(y, "y")
-    _check_y_length(ys, len(X))
-    out = []
-    n_outputs = None
-    for i, (labels, length) in enumerate(zip(ys, X.lengths)):
-        if isinstance(labels, (str, bytes)) or not hasattr(labels, "__len__") or \
-                (isinstance(labels, np.ndarray) and labels.ndim == 0):
-            raise TypeError(
-                f"y[{i}] is a {type(labels).__name__}; expected a sequence of {length} labels."
-            )
-        if len(labels) != length:
-            raise ValueError(
-                f"y[{i}] has {len(labels)} labels but X[{i}] has {length} elements; token "
-                "estimators need one label per element."
-            )
-        if numeric:
-            try:
-                arr = np.asarray(labels, dtype=np.float64)
-            except (TypeError, ValueError):
-                raise TypeError(f"y[{i}] holds non-numeric values; a regressor needs numbers.") from None
-            if arr.ndim > 2:
-                raise ValueError(f"y[{i}] has {arr.ndim} dimensions; expected 1 or 2.")
-            if arr.ndim == 2 and arr.shape[1] == 0:
-                raise ValueError(f"y[{i}] has shape {arr.shape}: 0 outputs per element; at least 1 is needed.")
-            if not np.isfinite(arr).all():
-                raise ValueError(f"y[{i}] contains NaN or infinity.")
-            width = 1 if arr.ndim == 1 else arr.shape[1]
-            if length and n_outputs is not None and width != n_outputs:
-                raise ValueError(f"y[{i}] has {width} outputs per element but earlier ones have {n_outputs}.")
-            if length:
-                n_outputs = width
-            out.append(arr)
-        else:
-            arr = np.empty(len(labels), dtype=object)
-            arr[:] = list(labels)
-            for j, label in enumerate(arr):
-                if not isinstance(label, Hashable):
-                    raise TypeError(f"y[{i}] has a {type(label).__name__} at position {j}; labels must be "
-                                    "hashable (str, int, ...).")
-                if _is_missing(label):
-                    raise ValueError(f"y[{i}] has a missing label (NaN or None) at position {j}.")
-            out.append(arr)
-    return out
-
-
-def _check_label_list(arr: np.ndarray) -> None:
-    """Missing labels, and str mixed with other types, in one label per sequence."""
-    flat = arr.ravel() if arr.ndim == 1 else []
-    bad = next((i for i, label in enumerate(flat) if _is_missing(label)), None)
-    if bad is not None:
-        raise ValueError(f"y[{bad}] is a missing label (NaN or None).")
-    is_str = [isinstance(label, str) for label in flat]
-    if any(is_str) and not all(is_str):
-        raise TypeError("y mixes label types that cannot be ordered (e.g. str and int).")
-
-
-def _check_output_widths(y) -> None:
-    """Ragged rows in multi-output targets, named by index (numpy would only
-    say that the array is inhomogeneous)."""
-    widths = [len(v) if isinstance(v, (list, tuple)) or (isinstance(v, np.ndarray) and v.ndim) else None
-              for v in y]
-    first = next((i for i, w in enumerate(widths) if w != widths[0]), None)
-    if first is not None:
-        what = lambda w: "a single value" if w is None else f"{w} outputs"  # noqa: E731
-        raise ValueError(f"y[{first}] has {what(widths[first])} but y[0] has {what(widths[0])}; multi-output "
-                         "targets need the same number of outputs for every sequence.")
-
-
-def _first_non_numeric(y) -> int:
-    """The index of the first target that is not a number (or a row of numbers)."""
-    for i, v in enumerate(y):
-        try:
-            np.asarray(v, dtype=np.float64)
-        except (TypeError, ValueError):
-            return i
-    return 0
-
-
-def _is_missing(label) -> bool:
-    return label is None or (isinstance(label, (float, np.floating)) and label != label)
-
-
-def check_sequence_targets(y, n: int, *, numeric: bool) -> np.ndarray:
-    """Validate one target per sequence: 1-D labels, or 1-/2-D numbers."""
-    if y is None:
-        raise ValueError(
-            "This estimator requires y to be passed, but the target y is None; pass one target "
-            "per sequence."
-        )
-    if isinstance(y, pd.DataFrame):
-        y = y.to_numpy()
-    if isinstance(y, pd.Series):
-        y = y.to_numpy()
-    if numeric:
-        if isinstance(y, (list, tuple)) or (isinstance(y, np.ndarray) and y.dtype == object and y.ndim == 1):
-            _check_output_widths(y)
-        try:
-            arr = np.asarray(y, dtype=np.float64)
-        except (TypeError, ValueError):
-            raise TypeError(f"y[{_first_non_numeric(y)}] is not a number; a regressor needs numbers.") from None
-        if arr.ndim not in (1, 2):
-            raise ValueError(f"y has {arr.ndim} dimensions; expected 1 or 2 (multi-output).")
-        if arr.ndim == 2 and arr.shape[1] == 0:
-            raise ValueError(f"y has shape {arr.shape}: 0 outputs per sequence; a regressor needs at least 1.")
-        if not np.isfinite(arr).all():
-            i = int(np.argwhere(~np.isfinite(arr))[0, 0])
-            raise ValueError(f"y[{i}] is NaN or infinity.")
-    else:
-        if isinstance(y, (list, tuple)):  # checked before numpy turns None/NaN/ints into strings
-            _check_label_list(np.array(list(y) + [None], dtype=object)[:-1])
-        try:
-            arr = np.asarray(y)
-        except ValueError:  # ragged: per-element label lists given to a sequence estimator
-            raise ValueError("y holds sequences of different lengths; a sequence classifier needs one "
-                             "label per sequence (token estimators take one label per element).") from None
-        if arr.dtype == object:
-            _check_label_list(arr)
-        elif arr.dtype.kind == "f" and arr.ndim == 1 and not np.isfinite(arr).all():
-            raise ValueError(f"y[{int(np.flatnonzero(~np.isfinite(arr))[0])}] is a missing label (NaN or infinity).")
-        if arr.ndim == 2 and arr.shape[1] == 1:
-            arr = column_or_1d(arr, warn=True)
-        if arr.ndim != 1:
-            raise ValueError(
-                f"y has shape {arr.shape}; a sequence classifier needs one label per sequence."
-            )
-    if len(arr) != n:
-        raise ValueError(f"X has {n} sequences but y has {len(arr)} entries.")
-    return arr
 
 
 def truncate(seqs: Sequences, max_length: int) -> Sequences:

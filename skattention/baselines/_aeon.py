@@ -16,7 +16,8 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin, clone
 from sklearn.utils.validation import check_is_fitted
 
-from .._sequences import NUMERIC, check_sequence_targets
+from .._sequences import NUMERIC
+from .._target_checks import check_sequence_targets
 from ._validation import check_kind, require
 
 _STRATEGIES = ("auto", "resize", "pad", "truncate")

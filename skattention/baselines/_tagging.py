@@ -10,7 +10,8 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from .._sequences import TOKENS, check_token_targets
+from .._sequences import TOKENS
+from .._target_checks import check_token_targets
 from ..metrics import flat_accuracy_score
 from ._validation import check_kind, require
 

@@ -9,7 +9,8 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression, Ridge
 from sklearn.utils.validation import check_is_fitted
 
-from .._sequences import NUMERIC, check_sequences, check_token_targets
+from .._sequences import NUMERIC, check_sequences
+from .._target_checks import check_token_targets
 from ..metrics import flat_accuracy_score, flat_r2_score
 from ._tagging import sorted_labels
 

@@ -7,7 +7,8 @@ import torch
 from sklearn.base import ClassifierMixin, RegressorMixin
 from sklearn.utils.multiclass import check_classification_targets
 
-from .._sequences import NUMERIC, Sequences, check_sequence_targets
+from .._sequences import NUMERIC, Sequences
+from .._target_checks import check_sequence_targets
 from ..modules import SequenceModel
 from ..modules.models import POOLINGS
 from ._base import BaseSequenceEstimator

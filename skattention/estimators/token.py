@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._sequences import Sequences, check_token_targets
+from .._sequences import Sequences
+from .._target_checks import check_token_targets
 from ..metrics import flat_accuracy_score, flat_r2_score
 from ..modules import TokenCrossEntropyLoss, TokenModel
 from ._base import BaseSequenceEstimator
