@@ -1,8 +1,8 @@
 """The one shared base of the estimators: ``__init__``, the fitted state and
-its properties, model files, the target hooks the subclasses fill, ``fit``
+its properties, the target hooks the subclasses fill, ``fit``
 and ``partial_fit`` (validate, encode, then train; ``max_length`` windows)
 and ``attention_weights``. The jobs around it have a file each:
-parameters (``_params``), training (``_training``), the streamed fit
+parameters (``_params``), model files (``_files``), training (``_training``), the streamed fit
 (``_streamed``), prediction (``_predict``) and the skorch net (``_net``).
 Estimator files only say what differs."""
 
@@ -29,13 +29,14 @@ from .._pretrained import as_vectors
 from .._sequences import Sequences, check_sequences, split_windows, truncate
 from .._streaming import is_stream
 from .._vocab import InputEncoder
+from ._files import _ModelFiles
 from ._params import _check_passthrough, _Parameters
 from ._predict import _Prediction
 from ._streamed import _StreamedFit
 from ._training import _Training
 
 
-class BaseSequenceEstimator(_Parameters, _Training, _StreamedFit, _Prediction, BaseEstimator):
+class BaseSequenceEstimator(_Parameters, _ModelFiles, _Training, _StreamedFit, _Prediction, BaseEstimator):
     """Shared machinery of the skattention estimators.
 
     Subclasses set ``_token_level``, ``_regression``, ``_module`` and
@@ -152,71 +153,6 @@ class BaseSequenceEstimator(_Parameters, _Training, _StreamedFit, _Prediction, B
         if not hasattr(self.input_encoder_, "vocab_"):
             raise AttributeError("vocabulary_ exists only for token inputs.")
         return self.input_encoder_.vocab_.stoi_
-
-    def save(self, path) -> None:
-        """Write the fitted model to the folder ``path``, in files that load
-        without running code.
-
-        The weights go to ``weights.safetensors``; the class, parameters,
-        vocabularies, classes, target scaling and history to
-        ``skattention.json``, with the SHA-256 of the weights. Read it back
-        with :meth:`load`. Parameters that JSON cannot hold (callbacks,
-        callables) are left out with a warning. Pickling keeps working too.
-
-        Examples
-        --------
-        >>> import tempfile
-        >>> from skattention import AttentionSequenceClassifier
-        >>> X, y = [["good", "film"], ["bad", "film"]] * 5, [1, 0] * 5
-        >>> clf = AttentionSequenceClassifier(max_epochs=1, d_model=8, n_heads=2, random_state=0).fit(X, y)
-        >>> folder = tempfile.mkdtemp()
-        >>> clf.save(folder)
-        >>> same = AttentionSequenceClassifier.load(folder)
-        >>> (same.predict(X) == clf.predict(X)).all()
-        np.True_
-        """
-        from .._serialization import save
-
-        save(self, path)
-
-    @classmethod
-    def load(cls, path, device=None):
-        """Read a model written by :meth:`save`; never unpickles anything.
-
-        Parameters
-        ----------
-        path : str or Path
-            The folder that :meth:`save` wrote.
-        device : str, optional
-            Where to put the model; default the saved ``device`` parameter
-            (``"auto"`` decides on this machine; a CUDA model loads on the
-            CPU, with a warning, when there is no GPU).
-
-        Returns
-        -------
-        estimator : fitted instance of the saved class
-
-        Raises
-        ------
-        ValueError
-            When the folder is not a skattention model, holds another
-            estimator class, names classes outside the allowed data
-            classes, or its weights differ from the recorded SHA-256.
-        """
-        from .._serialization import load
-
-        return load(path, device=device, expected=cls)
-
-    def save_params(self, **kwargs) -> None:
-        """skorch's :meth:`~skorch.net.NeuralNet.save_params` on the fitted net."""
-        self._check_fitted()
-        self.net_.save_params(**kwargs)
-
-    def load_params(self, **kwargs) -> None:
-        """skorch's :meth:`~skorch.net.NeuralNet.load_params` into the fitted net
-        (its vocabulary and classes must match the saved weights)."""
-        self._check_fitted()
-        self.net_.load_params(**kwargs)
 
     # ----------------------------------------------------------- target hooks
     def _check_targets(self, y, X: Sequences):
