@@ -136,7 +136,6 @@ def _flat_metric(metric: Callable[..., Any], name: str, doc: str) -> Callable[..
 
     flat.__name__ = flat.__qualname__ = name
     flat.__doc__ = doc
-    flat.__module__ = "skattention.metrics"  # where users import it from
     flat.__wrapped_metric__ = metric  # type: ignore[attr-defined]
     return flat
 
