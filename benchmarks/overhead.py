@@ -56,7 +56,7 @@ def plain_fit_epochs(est, X, y, epochs: int, seed: int) -> list[float]:
         total = torch.zeros(())
         for batch in sampler.batches():
             xb, yb = collate([(items[i], targets[i]) for i in batch])
-            loss = criterion(module(**xb), yb)
+            loss = criterion(module(xb), yb)
             optimizer.zero_grad()
             loss.backward()
             torch.nn.utils.clip_grad_norm_(module.parameters(), 1.0)
@@ -78,7 +78,7 @@ def plain_predict(est, X) -> list:
     with torch.inference_mode():
         for batch in BucketBatchSampler(seqs.lengths, est.batch_size, shuffle=False, max_tokens=budget).batches():
             xb, _ = collate([(items[i], None) for i in batch])
-            pred = module(**xb).argmax(-1).numpy()
+            pred = module(xb).argmax(-1).numpy()
             for row, i in zip(pred, batch):
                 out[i] = est.classes_[row[: seqs.lengths[i]]] if est._token_level else row
     return out if est._token_level else est.classes_[np.asarray(out)]

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from torch.utils.data import DataLoader, Dataset, Sampler
 
+from .modules.batch import Batch
+
 IGNORE_INDEX = -100  # padded class targets; ``nn.CrossEntropyLoss`` skips them
 
 
@@ -100,12 +102,14 @@ def unique_words(chars: list[np.ndarray], tokens: list[np.ndarray] | None = None
 
 
 class Collate:
-    """Pad a list of ``(x_dict, y)`` into ``({key: tensor, "lengths": tensor}, y)``.
+    """Pad a list of ``(x_dict, y)`` into ``(Batch, y)``.
 
-    Padding is 0 for inputs; the mask is derived from ``lengths`` inside the
-    modules. Token-level targets are padded with ``target_pad``. Character
-    arrays (``"chars"``) become a table of the batch's distinct words plus a
-    ``"char_index"`` ``(B, T)`` into it (0, an all-padding row, at padding).
+    Each key of the items names a field of :class:`~skattention.modules.Batch`
+    and is padded with 0 along every axis (``"pairwise"`` ``(L, L)`` arrays
+    too); the mask is derived from ``lengths`` inside the modules.
+    Token-level targets are padded with ``target_pad``. Character arrays
+    (``"chars"``) become a table of the batch's distinct words plus a
+    ``char_index`` ``(B, T)`` into it (0, an all-padding row, at padding).
     """
 
     def __init__(self, target_pad=IGNORE_INDEX, token_targets: bool = True):
@@ -121,14 +125,14 @@ class Collate:
             table, index = unique_words([x["chars"] for x in xs], tokens)
             out["chars"] = torch.from_numpy(table)
             out["char_index"] = torch.from_numpy(pad_stack(index))
-        out["lengths"] = torch.from_numpy(lengths)
+        X = Batch(lengths=torch.from_numpy(lengths), **out)
         if ys[0] is None:
-            return out, None
+            return X, None
         if self.token_targets:
             y = torch.from_numpy(pad_stack(list(ys), self.target_pad))
         else:
             y = torch.from_numpy(np.stack(ys))
-        return out, y
+        return X, y
 
 
 class BucketBatchSampler(Sampler):

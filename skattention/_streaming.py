@@ -228,5 +228,5 @@ class Batches:
             for batch in batches:
                 Xb, yb = stream.collate([(items[i], None if targets is None else targets[i]) for i in batch])
                 if self.pin_memory:
-                    Xb = {k: v if k == "lengths" else v.pin_memory() for k, v in Xb.items()}
+                    Xb = Xb.pin_memory()
                 yield Xb, yb

@@ -165,17 +165,29 @@ class _MultiHeadBase(nn.Module):
     def _attend(self, q, k, v, mask, causal: bool, need_weights: bool):
         """Heads ``(B, H, T, d)`` → ``(output (B, Tq, D), weights or None)``."""
         B, _, Tq, _ = q.shape
-        key_mask = None if mask is None else mask[:, None, None, :]
+        key_mask, bias = None, None
+        if mask is not None and mask.dim() == 2:  # key padding (B, Tk), broadcast
+            key_mask = mask[:, None, None, :]
+        elif mask is not None and mask.dtype == torch.bool:  # per query (B, Tq, Tk)
+            key_mask = mask[:, None]
+        elif mask is not None:  # a bias (B, Tq, Tk) added to the scores of every head
+            bias = mask[:, None].to(q.dtype)
         p = self.dropout if self.training else 0.0
-        if self.score_name == "scaled_dot" and not need_weights and not (causal and key_mask is not None):
-            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=key_mask, dropout_p=p, is_causal=causal)
+        masked = key_mask is not None or bias is not None
+        if self.score_name == "scaled_dot" and not need_weights and not (causal and masked):
+            ctx = F.scaled_dot_product_attention(q, k, v, attn_mask=key_mask if bias is None else bias,
+                                                 dropout_p=p, is_causal=causal)
             weights = None
         else:
             if causal:
                 Tk = k.shape[2]
                 future = torch.ones(Tq, Tk, dtype=torch.bool, device=q.device).tril()
                 key_mask = future if key_mask is None else key_mask & future
-            weights = masked_softmax(self.score(q, k), key_mask)
+            scores = self.score(q, k)
+            if bias is not None:
+                scores = scores + bias
+                key_mask = ~torch.isinf(bias) if key_mask is None else key_mask & ~torch.isinf(bias)
+            weights = masked_softmax(scores, key_mask)
             ctx = F.dropout(weights, p) @ v
         return self.out(ctx.transpose(1, 2).reshape(B, Tq, -1)), weights
 
@@ -208,7 +220,11 @@ class MultiHeadSelfAttention(_MultiHeadBase):
     def forward(self, x: torch.Tensor, mask: torch.Tensor | None = None, need_weights: bool = False,
                 causal: bool = False):
         """x ``(B, T, D)``, mask ``(B, T)`` → ``(output, weights or None)``,
-        weights ``(B, H, T, T)``. ``causal`` lets position t see only ≤ t."""
+        weights ``(B, H, T, T)``. ``causal`` lets position t see only ≤ t.
+
+        ``mask`` may also be ``(B, T, T)``: boolean (``True`` where query
+        ``i`` may attend to key ``j``) or floating (added to every head's
+        scores; ``-inf`` masks). Every query row must keep a key."""
         B, T, D = x.shape
         q, k, v = self.qkv(x).view(B, T, 3, self.n_heads, self.head_dim).permute(2, 0, 3, 1, 4)
         return self._attend(q, k, v, mask, causal, need_weights)

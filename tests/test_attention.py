@@ -14,7 +14,7 @@ from skattention.attention import (
     make_score,
     masked_softmax,
 )
-from skattention.modules import SequenceModel, TokenModel
+from skattention.modules import Batch, SequenceModel, TokenModel
 
 
 @pytest.fixture(autouse=True)
@@ -110,8 +110,8 @@ def test_token_model_padding_invariance(encoder):
     tokens = torch.tensor([[2, 3, 4, 0, 0], [5, 6, 7, 8, 9]])
     chars = torch.randint(1, 5, (2, 5, 3))
     lengths = torch.tensor([3, 5])
-    both = model(lengths, tokens, chars)
-    alone = model(lengths[:1], tokens[:1, :3], chars[:1, :3])
+    both = model(Batch(lengths, tokens, chars))
+    alone = model(Batch(lengths[:1], tokens[:1, :3], chars[:1, :3]))
     assert torch.allclose(both[0, :3], alone[0], atol=1e-5)
 
 
@@ -121,12 +121,12 @@ def test_sequence_model_pooling_and_weights(pooling):
                           encoder="transformer", length_scale=5.0).eval()
     feats = torch.randn(2, 6, 3)
     lengths = torch.tensor([6, 4])
-    out, w = model(lengths, features=feats, return_attention=True)
+    out, w = model(Batch(lengths, features=feats), return_attention=True)
     assert out.shape == (2, 2)
     self_attention = (2, 2, 6, 6)
     expected = {"attention": (2, 6), "combined": (2, 6), "cls": (2, 2, 6)}.get(pooling, self_attention)
     assert tuple(w.shape) == expected
-    alone = model(lengths[1:], features=feats[1:, :4])
+    alone = model(Batch(lengths[1:], features=feats[1:, :4]))
     assert torch.allclose(out[1], alone[0], atol=1e-5)
 
 
@@ -147,7 +147,7 @@ def test_sum_pooling_counts_and_combined_holds_each_pooling():
 def test_birnn_without_attention_says_so():
     model = TokenModel(2, n_features=3, d_model=8, encoder="birnn")
     with pytest.raises(ValueError, match="no self-attention"):
-        model(torch.tensor([2]), features=torch.randn(1, 2, 3), return_attention=True)
+        model(Batch(torch.tensor([2]), features=torch.randn(1, 2, 3)), return_attention=True)
 
 
 def test_birnn_encoder_equals_a_packed_bidirectional_lstm():
@@ -191,8 +191,8 @@ def test_self_attention_uses_fused_sdpa_with_no_quadratic_mask(monkeypatch):
     model = TokenModel(3, n_tokens=10, d_model=16, n_heads=2, n_layers=2, encoder="transformer").eval()
     tokens = torch.randint(2, 10, (2, 6))
     with torch.no_grad():
-        model(torch.tensor([6, 6]), tokens)  # nothing padded: no mask at all
-        model(torch.tensor([6, 3]), tokens)  # padded: a broadcast key mask, never (T, T)
+        model(Batch(torch.tensor([6, 6]), tokens))  # nothing padded: no mask at all
+        model(Batch(torch.tensor([6, 3]), tokens))  # padded: a broadcast key mask, never (T, T)
     assert seen == [None, None, (2, 1, 1, 6), (2, 1, 1, 6)]
 
 
@@ -202,12 +202,12 @@ def test_patches_embed_runs_of_elements_and_weights_return_to_elements():
                           encoder="transformer", patch_size=4).eval()
     feats = torch.randn(2, 10, 3)
     lengths = torch.tensor([10, 6])
-    out, w = model(lengths, features=feats, return_attention=True)
+    out, w = model(Batch(lengths, features=feats), return_attention=True)
     assert w.shape == (2, 10)  # one weight per element, not per patch
     torch.testing.assert_close(w.sum(-1), torch.ones(2))
     assert (w[1, 6:] == 0).all()
     assert torch.equal(w[0, 0], w[0, 3]) and torch.equal(w[1, 4], w[1, 5])  # a patch's real elements share
-    alone = model(lengths[1:], features=feats[1:, :6])  # padding never changes a sequence's output
+    alone = model(Batch(lengths[1:], features=feats[1:, :6]))  # padding never changes a sequence's output
     torch.testing.assert_close(out[1], alone[0])
     with pytest.raises(ValueError, match="numeric input"):
         SequenceModel(2, n_tokens=10, d_model=16, patch_size=2)
@@ -216,7 +216,7 @@ def test_patches_embed_runs_of_elements_and_weights_return_to_elements():
 def test_patched_self_attention_rows_are_their_patch_rows():
     model = SequenceModel(2, pooling="mean", n_features=2, d_model=8, n_heads=2, n_layers=1,
                           encoder="transformer", patch_size=3).eval()
-    _, w = model(torch.tensor([7]), features=torch.randn(1, 7, 2), return_attention=True)
+    _, w = model(Batch(torch.tensor([7]), features=torch.randn(1, 7, 2)), return_attention=True)
     assert w.shape == (1, 2, 7, 7)
     torch.testing.assert_close(w.sum(-1), torch.ones(1, 2, 7))
     assert torch.equal(w[0, :, 0], w[0, :, 2]) and not torch.equal(w[0, :, 2], w[0, :, 3])

@@ -7,7 +7,7 @@ import torch
 from conftest import TINY, make_numeric_data, make_tagging_data
 
 from skattention import AttentionSequenceClassifier, AttentionSequenceRegressor
-from skattention.modules import NGramLinear, SequenceModel
+from skattention.modules import Batch, NGramLinear, SequenceModel
 from skattention.modules.ngrams import default_buckets
 
 
@@ -65,7 +65,7 @@ def test_sequence_model_starts_as_the_network_alone():
     with_ngrams = SequenceModel(3, ngrams=2, **kwargs).eval()
     tokens = torch.tensor([[3, 4, 5, 6], [7, 8, 0, 0]])
     lengths = torch.tensor([4, 2])
-    assert torch.equal(plain(lengths, tokens=tokens), with_ngrams(lengths, tokens=tokens))
+    assert torch.equal(plain(Batch(lengths, tokens)), with_ngrams(Batch(lengths, tokens)))
     assert with_ngrams.ngrams.weight.shape == (30 + default_buckets(3), 3)
     assert SequenceModel(3, ngrams=2, n_features=4, d_model=16).ngrams is None  # numeric input
 
@@ -134,10 +134,10 @@ def test_in_training_the_ngram_scores_also_fit_the_targets_alone():
     items = clf._input_items(clf._check_X(X[:8], fitted=True))
     inputs, y = Collate(token_targets=False)([(item, np.int64(i % 2)) for i, item in enumerate(items)])
     module.train()
-    out = module(**inputs)
+    out = module(inputs)
     assert isinstance(out, WithAuxiliary) and len(out.auxiliary) == 1
     criterion = torch.nn.CrossEntropyLoss()
     expected = criterion(out.output, y) + criterion(out.auxiliary[0], y)
     assert torch.equal(net.get_loss(out, y), expected)
     module.eval()
-    assert torch.is_tensor(module(**inputs))
+    assert torch.is_tensor(module(inputs))

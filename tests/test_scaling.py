@@ -151,15 +151,15 @@ def test_batches_reshuffle_every_epoch_and_keep_the_split():
     stream = BatchStream(PairSource(MapDataset(X, [s for s in X])), encode, Collate(), valid_fraction=0.2)
     train, valid = stream.split()
     batches = train.batches(16, shuffle=True, seed=3, pool_factor=4)
-    epochs = [[b[0]["lengths"].tolist() for b in batches] for _ in range(2)]
+    epochs = [[b[0].lengths.tolist() for b in batches] for _ in range(2)]
     assert epochs[0] != epochs[1]  # a new order every epoch
     seen = [sorted(np.concatenate(e)) for e in epochs]
     assert seen[0] == seen[1]  # the same training pairs every epoch
     n_train = sum(len(e) for e in epochs[0])
-    n_valid = sum(len(b[0]["lengths"]) for b in valid.batches(16, shuffle=False, seed=3))
+    n_valid = sum(len(b[0].lengths) for b in valid.batches(16, shuffle=False, seed=3))
     assert n_train + n_valid == len(X) and 0.12 * len(X) < n_valid < 0.28 * len(X)
     # padding stays low: every pool is sorted into length buckets
-    padded = sum(len(b[0]["lengths"]) * int(b[0]["lengths"].max()) for b in batches)
+    padded = sum(len(b[0].lengths) * int(b[0].lengths.max()) for b in batches)
     assert padded / sum(len(s) for s in X) < 1.5
 
 

@@ -8,6 +8,7 @@ from sklearn.model_selection import GridSearchCV, KFold
 
 from skattention import AttentionSeq2Seq
 from skattention.metrics import exact_match_scorer, neg_token_error_rate_scorer
+from skattention.modules import Batch
 from skattention.modules.seq2seq import (
     EOS_ID,
     RNNDecoder,
@@ -150,14 +151,14 @@ def test_beam_search_matches_greedy_with_one_beam_and_is_exhaustive():
     model = Seq2SeqModel(8, n_tokens=6, d_model=16, encoder="birnn").eval()
     tokens = torch.randint(2, 6, (3, 5))
     lengths = torch.tensor([5, 4, 2])
-    state = model.encode(lengths, tokens)
+    state = model.encode(Batch(lengths, tokens))
     greedy = greedy_search(model.decoder, state, 3, 6)
-    beam1 = beam_search(model.decoder, model.encode(lengths, tokens), 3, 1, 6, 0.0)
+    beam1 = beam_search(model.decoder, model.encode(Batch(lengths, tokens)), 3, 1, 6, 0.0)
     assert [g[0] for g in greedy] == [b[0] for b in beam1]
     # with length_penalty=0 the beam maximises the sequence log-probability:
     # it can never find a worse one than greedy
     def logprob(seq, b):
-        st = model.decoder.reorder(model.encode(lengths, tokens), torch.tensor([b]))
+        st = model.decoder.reorder(model.encode(Batch(lengths, tokens)), torch.tensor([b]))
         prev, total = torch.tensor([2]), 0.0
         for tok in [*seq, EOS_ID]:
             logits, st, _ = model.decoder.step(prev, st)
@@ -165,7 +166,7 @@ def test_beam_search_matches_greedy_with_one_beam_and_is_exhaustive():
             prev = torch.tensor([tok])
         return total
 
-    beam = beam_search(model.decoder, model.encode(lengths, tokens), 3, 5, 6, 0.0)
+    beam = beam_search(model.decoder, model.encode(Batch(lengths, tokens)), 3, 5, 6, 0.0)
     for b in range(3):
         if len(greedy[b][0]) < 6 and len(beam[b][0]) < 6:
             assert logprob(beam[b][0], b) >= logprob(greedy[b][0], b) - 1e-5

@@ -55,11 +55,11 @@ def test_collate_pads_inputs_and_targets():
     items = [{"tokens": np.array([2, 3, 4]), "chars": np.ones((3, 2), np.int64)},
              {"tokens": np.array([5]), "chars": np.ones((1, 5), np.int64)}]
     X, y = Collate(target_pad=-100)(list(zip(items, [np.array([0, 1, 2]), np.array([1])])))
-    assert X["tokens"].tolist() == [[2, 3, 4], [5, 0, 0]]
-    assert X["lengths"].tolist() == [3, 1]
+    assert X.tokens.tolist() == [[2, 3, 4], [5, 0, 0]]
+    assert X.lengths.tolist() == [3, 1]
     assert y.tolist() == [[0, 1, 2], [1, -100, -100]]
     # characters: a table of the batch's distinct words, row 0 for padding
-    table, index = X["chars"], X["char_index"]
+    table, index = X.chars, X.char_index
     assert index.shape == (2, 3) and index[1, 1:].tolist() == [0, 0]
     assert table.shape == (5, 5) and (table[0] == 0).all()
     assert table[index[1, 0]].tolist() == [1, 1, 1, 1, 1]
@@ -138,9 +138,9 @@ def test_loader_over_subset_and_unpad():
     ds = EncodedDataset(items, [1, 4, 2, 3], [np.zeros((n, 1), np.float32) for n in (1, 4, 2, 3)], np.nan)
     loader = make_loader(torch.utils.data.Subset(ds, [1, 3]), 8, shuffle=False)
     (X, y), = list(loader)
-    assert X["lengths"].tolist() == [4, 3]
+    assert X.lengths.tolist() == [4, 3]
     assert torch.isnan(y[1, 3]).all()
-    parts = unpad(X["features"].numpy(), X["lengths"].numpy())
+    parts = unpad(X.features.numpy(), X.lengths.numpy())
     assert [p.shape for p in parts] == [(4, 1), (3, 1)]
 
 

@@ -23,16 +23,6 @@ from ..modules import WithAuxiliary
 PRECISIONS = {"32": None, "bf16": torch.bfloat16, "16": torch.float16}
 
 
-def to_device(x, device, non_blocking: bool = False):
-    """Move a batch to ``device``; ``lengths`` stay on the host, where the
-    modules read them without a device synchronisation."""
-    if isinstance(x, torch.Tensor):
-        return x.to(device, non_blocking=non_blocking)
-    if isinstance(x, dict):
-        return {k: v if k == "lengths" else to_device(v, device, non_blocking) for k, v in x.items()}
-    return x
-
-
 class _Net(NeuralNet):
     """skorch ``NeuralNet`` over encoded ragged data: length-bucketed batches, a
     padding collate, mixed precision and asynchronous host→device copies.
@@ -101,12 +91,12 @@ class _Net(NeuralNet):
         return torch.autocast(torch.device(self.compute_device).type, dtype=dtype)
 
     def infer(self, x, **fit_params):
-        x = to_device(x, self.compute_device, self._cuda)
+        x = x.to(self.compute_device, non_blocking=self._cuda)  # a Batch: lengths stay on the host
         with self.autocast():
-            return self.module_(**x, **fit_params)
+            return self.module_(x, **fit_params)
 
     def get_loss(self, y_pred, y_true, X=None, training=False):
-        y_true = to_device(y_true, self.compute_device, self._cuda)
+        y_true = y_true.to(self.compute_device, non_blocking=self._cuda)
         if isinstance(y_pred, WithAuxiliary):  # parts of the model that fit the targets on their own too
             return sum((self.get_loss(p, y_true, X, training) for p in y_pred.auxiliary),
                        self.get_loss(y_pred.output, y_true, X, training))
@@ -180,7 +170,7 @@ class _Net(NeuralNet):
             self.notify("on_batch_begin", batch=batch, training=training)
             step = step_fn(batch, **fit_params)
             self.history.record_batch(prefix + "_loss", step["loss"].detach())
-            self.history.record_batch(prefix + "_batch_size", len(batch[0]["lengths"]))
+            self.history.record_batch(prefix + "_batch_size", len(batch[0]))
             self.notify("on_batch_end", batch=batch, training=training, **step)
             batch_count += 1
         # one synchronisation per epoch instead of one per batch

@@ -81,7 +81,7 @@ class _Prediction:
             for batch in sampler.batches():
                 Xb, _ = collate([(items[i], None) for i in batch])
                 if pin:  # page-locked, so that the copy to the GPU runs asynchronously
-                    Xb = {k: v if k == "lengths" else v.pin_memory() for k, v in Xb.items()}
+                    Xb = Xb.pin_memory()
                 yield keep[batch], kept.lengths[batch], Xb
 
         return len(seqs), prepare(), owners

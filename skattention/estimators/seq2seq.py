@@ -14,7 +14,6 @@ from ..metrics import exact_match_score
 from ..modules import TokenCrossEntropyLoss
 from ..modules.seq2seq import BOS_ID, DECODERS, EOS_ID, UNK_ID, Seq2SeqModel
 from ._base import BaseSequenceEstimator
-from ._net import to_device
 from ._params import _is_float_in, _is_int
 
 TARGET_SPECIALS = ("<pad>", "<unk>", "<s>", "</s>")
@@ -246,7 +245,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
                 max_len = self.max_output_length or 2 * int(lengths.max()) + 10
                 with self.net_.autocast():
                     try:
-                        decoded = self.net_.module_.generate(**to_device(Xb, self.net_.compute_device),
+                        decoded = self.net_.module_.generate(Xb.to(self.net_.compute_device),
                                                              max_length=max_len, beam_size=self.beam_size,
                                                              length_penalty=self.length_penalty)
                     except FloatingPointError:

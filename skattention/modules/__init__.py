@@ -1,5 +1,6 @@
 """PyTorch modules only: embeddings, encoders, models, losses. No scikit-learn here."""
 
+from .batch import Batch
 from .embeddings import CharCNN, NumericEmbedding, TokenEmbedding, load_vectors
 from .encoders import (
     ENCODERS,
@@ -14,7 +15,7 @@ from .models import POOLINGS, Backbone, SequenceModel, TokenModel, WithAuxiliary
 from .ngrams import NGramLinear
 
 __all__ = [
-    "ENCODERS", "POOLINGS", "Backbone", "BiRNNEncoder", "CharCNN", "HybridEncoder",
+    "ENCODERS", "POOLINGS", "Backbone", "Batch", "BiRNNEncoder", "CharCNN", "HybridEncoder",
     "MaskedMSELoss", "NGramLinear", "NumericEmbedding", "SequenceModel", "TokenCrossEntropyLoss",
     "TokenEmbedding", "TokenModel", "TransformerEncoder", "WithAuxiliary", "class_probabilities",
     "load_vectors", "make_encoder", "register_encoder",

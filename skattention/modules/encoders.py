@@ -1,7 +1,10 @@
 """Sequence encoders sharing one interface:
-``forward(x, lengths, mask, need_weights) -> (hidden (B, T, D), weights or None)``,
-where ``weights`` is the last self-attention layer's ``(B, H, T, T)`` and
-``mask`` is None when no sequence in the batch is padded.
+``forward(x, lengths, mask, need_weights, pairwise) -> (hidden (B, T, D), weights or None)``,
+where ``weights`` is the last self-attention layer's ``(B, H, T, T)``,
+``mask`` is None when no sequence in the batch is padded, and ``pairwise``
+(None, or what :func:`~skattention.modules.models.pairwise_mask` makes of a
+batch's pairwise term: ``(B, T, T)``, padding already merged in) takes the
+place of ``mask`` in self-attention.
 
 They are found by name in :data:`ENCODERS`, a registry: each class says how
 it is built from the shared model sizes (``build``) and what it needs and
@@ -53,11 +56,12 @@ class TransformerEncoder(nn.Module):
         self.layers = nn.ModuleList(TransformerLayer(d_model, n_heads, dropout, score) for _ in range(n_layers))
         self.norm = nn.LayerNorm(d_model)
 
-    def forward(self, x, lengths, mask, need_weights: bool = False):
+    def forward(self, x, lengths, mask, need_weights: bool = False, pairwise=None):
         x = self.positions(x)
         weights = None
+        attend = mask if pairwise is None else pairwise
         for i, layer in enumerate(self.layers):
-            x, weights = layer(x, mask, need_weights and i == len(self.layers) - 1)
+            x, weights = layer(x, attend, need_weights and i == len(self.layers) - 1)
         return self.norm(x), weights
 
 
@@ -101,7 +105,9 @@ class BiRNNEncoder(nn.Module):
             self.backward_rnns.append(rnn(d_model, d_model // 2, batch_first=True))
         self.drop = nn.Dropout(dropout)
 
-    def forward(self, x, lengths, mask, need_weights: bool = False):
+    def forward(self, x, lengths, mask, need_weights: bool = False, pairwise=None):
+        if pairwise is not None:
+            raise ValueError("A BiRNN has no self-attention to take a pairwise term.")
         for i, (fwd, bwd) in enumerate(zip(self.forward_rnns, self.backward_rnns)):
             if i:
                 x = self.drop(x)  # between layers, as nn.LSTM's dropout
@@ -131,9 +137,9 @@ class HybridEncoder(nn.Module):
         self.rnn = BiRNNEncoder(d_model, n_layers, dropout, cell)
         self.attention = TransformerEncoder(d_model, n_heads, n_attention_layers, dropout, score, positional=None)
 
-    def forward(self, x, lengths, mask, need_weights: bool = False):
+    def forward(self, x, lengths, mask, need_weights: bool = False, pairwise=None):
         h, _ = self.rnn(x, lengths, mask)
-        return self.attention(h, lengths, mask, need_weights)
+        return self.attention(h, lengths, mask, need_weights, pairwise)
 
 
 def make_encoder(name: str, d_model: int, n_heads: int, n_layers: int, dropout: float, score: str,

@@ -1,8 +1,9 @@
 """Complete torch models: embedding → encoder → head.
 
-They know nothing of scikit-learn. Inputs arrive as the keyword tensors of
-:class:`skattention._batching.Collate` (``tokens`` with optional ``chars``
-and ``char_index``, or ``features``; plus ``lengths``).
+They know nothing of scikit-learn. Inputs arrive as one
+:class:`~skattention.modules.batch.Batch` (``tokens`` with optional
+``chars`` and ``char_index``, or ``features``; ``lengths``; optionally a
+``pairwise`` term for self-attention).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import torch
 from torch import nn
 
 from ..attention import AttentionPooling, lengths_to_mask
+from .batch import Batch
 from .embeddings import NumericEmbedding, TokenEmbedding
 from .encoders import ENCODERS, make_encoder
 from .ngrams import NGramLinear
@@ -82,14 +84,19 @@ class Backbone(nn.Module):
     def has_attention(self) -> bool:
         return self.encoder.has_attention
 
-    def forward(self, lengths, tokens=None, chars=None, features=None, char_index=None,
-                need_weights: bool = False):
+    def forward(self, batch: Batch, need_weights: bool = False):
         """Return ``(hidden (B, T, D), mask (B, T), last self-attention weights or None)``."""
+        lengths, features = batch.lengths, batch.features
         if self.patch_size > 1:  # a patch mixes elements: whatever the padding holds must not leak in
+            if batch.pairwise is not None:
+                raise ValueError("A pairwise term relates elements, so it does not apply with patch_size > 1.")
             real = lengths_to_mask(lengths.to(features.device), features.shape[1])
             features = features * real.unsqueeze(-1).to(features.dtype)
             lengths = (lengths + self.patch_size - 1) // self.patch_size
-        x = self.embed(tokens, chars, char_index) if tokens is not None else self.embed(features)
+        if batch.tokens is not None:
+            x = self.embed(batch.tokens, batch.chars, batch.char_index)
+        else:
+            x = self.embed(features)
         if self.cls is not None:
             x = torch.cat([self.cls.expand(x.shape[0], -1, -1).to(x.dtype), x], dim=1)
             lengths = lengths + 1
@@ -99,9 +106,52 @@ class Backbone(nn.Module):
         padded = torch.compiler.is_compiling() or bool((lengths < x.shape[1]).any())
         lengths = lengths.to(x.device, non_blocking=True)
         mask = lengths_to_mask(lengths, x.shape[1])
+        pairwise = None
+        if batch.pairwise is not None:
+            if not self.encoder.has_attention:
+                raise ValueError("A pairwise term needs self-attention; encoder='birnn' has none.")
+            pairwise = pairwise_mask(batch.pairwise, mask, cls=self.cls is not None)
         # no mask at all when nothing is padded: the fused attention kernels run unmasked
-        h, weights = self.encoder(x, lengths, mask if padded else None, need_weights)
+        extra = {} if pairwise is None else {"pairwise": pairwise}  # encoders without attention need not take it
+        h, weights = self.encoder(x, lengths, mask if padded else None, need_weights, **extra)
         return h, mask, weights
+
+
+def pairwise_mask(pairwise: torch.Tensor, mask: torch.Tensor, cls: bool = False) -> torch.Tensor:
+    """A batch's ``pairwise`` term ``(B, T, T)`` as self-attention's mask.
+
+    Boolean terms get the diagonal (an element always attends to itself) and
+    lose the padded keys; floating ones (added to the scores) get ``-inf`` at
+    padded keys. Padded queries attend to the real keys, so that no row is
+    empty. With ``cls``, the summary position (first) attends to and is seen
+    by every element. ``mask`` is the padding mask ``(B, T)`` (``T`` counting
+    the summary position).
+
+    Examples
+    --------
+    >>> allowed = torch.tensor([[[False, True, False], [True, False, False], [False, False, False]]])
+    >>> pairwise_mask(allowed, torch.tensor([[True, True, False]])).int()
+    tensor([[[1, 1, 0],
+             [1, 1, 0],
+             [1, 1, 0]]], dtype=torch.int32)
+    """
+    B, T = mask.shape
+    n = T - int(cls)
+    if pairwise.dim() != 3 or pairwise.shape[0] != B or pairwise.shape[1:] != (n, n):
+        raise ValueError(f"The pairwise term must have shape {(B, n, n)} (batch, length, length); "
+                         f"got {tuple(pairwise.shape)}.")
+    pairwise = pairwise.to(mask.device)
+    if cls:  # the summary position relates to every element as it would with no pairwise term
+        pairwise = torch.nn.functional.pad(pairwise, (1, 0, 1, 0), value=True if pairwise.dtype == torch.bool else 0.0)
+        if pairwise.dtype == torch.bool:
+            pairwise[:, 0, :] = True
+            pairwise[:, :, 0] = True
+    keys, queries = mask[:, None, :], mask[:, :, None]
+    if pairwise.dtype == torch.bool:
+        allowed = pairwise | torch.eye(T, dtype=torch.bool, device=mask.device)
+        return torch.where(queries, allowed & keys, keys)
+    real_keys = torch.zeros_like(pairwise, dtype=torch.float32).masked_fill(~keys, -float("inf"))
+    return torch.where(queries, pairwise.float() + real_keys, real_keys)
 
 
 class TokenModel(nn.Module):
@@ -119,12 +169,10 @@ class TokenModel(nn.Module):
         d_model = backbone.get("d_model", 128)
         self.head = nn.Sequential(nn.Dropout(backbone.get("dropout", 0.1)), nn.Linear(d_model, n_outputs))
 
-    def forward(self, lengths, tokens=None, chars=None, features=None, char_index=None,
-                return_attention: bool = False):
-        inputs = dict(tokens=tokens, chars=chars, features=features, char_index=char_index)
+    def forward(self, batch: Batch, return_attention: bool = False):
         if return_attention and not self.backbone.has_attention:
             raise ValueError("This encoder has no self-attention layer; use encoder='transformer' or 'hybrid'.")
-        h, _, weights = self.backbone(lengths, **inputs, need_weights=return_attention)
+        h, _, weights = self.backbone(batch, need_weights=return_attention)
         out = self.head(h)
         return (out, weights) if return_attention else out
 
@@ -186,16 +234,14 @@ class SequenceModel(nn.Module):
             return total / self.length_scale
         return total / m.sum(1).clamp_min(1)
 
-    def forward(self, lengths, tokens=None, chars=None, features=None, char_index=None,
-                return_attention: bool = False):
-        inputs = dict(tokens=tokens, chars=chars, features=features, char_index=char_index)
+    def forward(self, batch: Batch, return_attention: bool = False):
         need_self = return_attention and self.pooling not in ("attention", "combined")
         if need_self and not self.backbone.has_attention:
             raise ValueError(
                 f"encoder='birnn' with pooling={self.pooling!r} uses no attention; "
                 "use pooling='attention' or a self-attention encoder."
             )
-        h, mask, weights = self.backbone(lengths, **inputs, need_weights=need_self)
+        h, mask, weights = self.backbone(batch, need_weights=need_self)
         if self.pooling in ("attention", "combined"):
             pooled, weights = self.pool(h, mask)
             if self.pooling == "combined":
@@ -208,12 +254,12 @@ class SequenceModel(nn.Module):
                 weights = weights[:, :, 0, 1:]  # the summary position's row, over real elements
         out = self.head(pooled)
         if self.ngrams is not None:
-            scores = self.ngrams(tokens)
+            scores = self.ngrams(batch.tokens)
             out = out + scores
             if self.training and not return_attention:
                 return WithAuxiliary(out, (scores,))
         if return_attention and self.backbone.patch_size > 1:
-            weights = patches_to_elements(weights, lengths, self.backbone.patch_size, features.shape[1])
+            weights = patches_to_elements(weights, batch.lengths, self.backbone.patch_size, batch.features.shape[1])
         return (out, weights) if return_attention else out
 
 

@@ -24,6 +24,7 @@ from ..attention import (
     MultiHeadSelfAttention,
     SinusoidalPositionalEncoding,
 )
+from .batch import Batch
 from .encoders import ENCODERS, file_under
 from .models import Backbone
 
@@ -210,30 +211,29 @@ class Seq2SeqModel(nn.Module):
             n_targets, backbone.get("d_model", 128), backbone.get("n_heads", 4), backbone.get("n_layers", 2),
             backbone.get("dropout", 0.1), attention, backbone.get("encoder", "birnn"))
 
-    def encode(self, lengths, tokens=None, chars=None, features=None, char_index=None) -> dict:
-        memory, mask, _ = self.encoder(lengths, tokens, chars, features, char_index)
-        return self.decoder.start(memory, mask, lengths)
+    def encode(self, batch: Batch) -> dict:
+        memory, mask, _ = self.encoder(batch)
+        return self.decoder.start(memory, mask, batch.lengths)
 
-    def forward(self, lengths, target_in, tokens=None, chars=None, features=None, char_index=None,
-                return_attention=False):
-        """Teacher-forced logits ``(B, T_out, V)`` (and alignments ``(B, T_out, S)``)."""
-        state = self.encode(lengths, tokens, chars, features, char_index)
-        logits, weights = self.decoder(target_in, state, need_weights=return_attention)
+    def forward(self, batch: Batch, return_attention=False):
+        """Teacher-forced logits ``(B, T_out, V)`` over ``batch.target_in``
+        (and alignments ``(B, T_out, S)``)."""
+        state = self.encode(batch)
+        logits, weights = self.decoder(batch.target_in, state, need_weights=return_attention)
         return (logits, weights) if return_attention else logits
 
     @torch.no_grad()
-    def generate(self, lengths, tokens=None, chars=None, features=None, char_index=None, *,
-                 max_length: int = 50, beam_size: int = 1, length_penalty: float = 1.0):
+    def generate(self, batch: Batch, *, max_length: int = 50, beam_size: int = 1, length_penalty: float = 1.0):
         """Decode. Returns a list of ``(token ids, alignment (T_out, S) or None)``,
         EOS excluded. Raises :class:`FloatingPointError` when the encoder's
         states are not finite (float16 overflow, say): a search over NaN
         scores would return some output, not a meaningful one."""
-        state = self.encode(lengths, tokens, chars, features, char_index)
+        state = self.encode(batch)
         if not bool(torch.isfinite(state["memory"][state["mask"]]).all()):
             raise FloatingPointError("The encoder's states hold NaN or infinite values.")
         if beam_size > 1:
-            return beam_search(self.decoder, state, len(lengths), beam_size, max_length, length_penalty)
-        return greedy_search(self.decoder, state, len(lengths), max_length)
+            return beam_search(self.decoder, state, len(batch), beam_size, max_length, length_penalty)
+        return greedy_search(self.decoder, state, len(batch), max_length)
 
 
 def _forbid_specials(logits: torch.Tensor) -> torch.Tensor:
