@@ -39,3 +39,21 @@ def test_a_new_encoder_is_one_class_and_one_registry_entry():
         assert np.isfinite(np.concatenate(tagger.predict_proba(X[:3]))).all()
     finally:
         del ENCODERS["bigru"]
+
+
+def test_the_architecture_page_recipe_runs():
+    """The encoder recipe of docs/architecture.md, as printed, gives a usable encoder."""
+    from pathlib import Path
+
+    page = (Path(__file__).parents[1] / "docs" / "architecture.md").read_text()
+    code = page.split("```python\n", 1)[1].split("```", 1)[0]
+    try:
+        exec(compile(code, "architecture.md", "exec"), {})
+        X, y = make_tagging_data(20)
+        tagger = AttentionTokenClassifier(**{**TINY, "n_heads": 3}, encoder="conv").fit(X, y)
+        assert type(tagger.module_.backbone.encoder).__name__ == "ConvEncoder"
+        assert [len(p) for p in tagger.predict(X[:2])] == [len(x) for x in X[:2]]
+        with pytest.raises(ValueError, match="no self-attention"):
+            tagger.attention_weights(X[:1])
+    finally:
+        ENCODERS.pop("conv", None)

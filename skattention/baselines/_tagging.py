@@ -64,11 +64,29 @@ class _Tagger(BaseEstimator):
     """What the token taggers share: the checks of ``X``/``y``, ``classes_``
     and the score."""
 
-    def _check_fit(self, X, y):
+    def fit(self, X, y):
+        """Fit on token sequences ``X`` and label sequences ``y``.
+
+        Parameters
+        ----------
+        X : list of list of str
+            Token sequences.
+        y : list of label sequences
+            One label per token.
+
+        Returns
+        -------
+        self
+        """
         seqs = check_kind(X, TOKENS, type(self).__name__)
         labels = check_token_targets(y, seqs, numeric=False)
         self.classes_ = sorted_labels(labels)
-        return seqs, labels
+        self._fit(seqs, labels)
+        return self
+
+    def _fit(self, seqs, labels) -> None:
+        """Fit on the checked sequences and label arrays (``classes_`` is set)."""
+        raise NotImplementedError
 
     def _check_predict(self, X):
         check_is_fitted(self, "classes_")
@@ -142,22 +160,8 @@ class CRFTagger(_Tagger):
             out.append([feats(words, i) for i in range(len(words))])
         return out
 
-    def fit(self, X, y) -> CRFTagger:
-        """Fit the CRF on token sequences ``X`` and label sequences ``y``.
-
-        Parameters
-        ----------
-        X : list of list of str
-            Token sequences.
-        y : list of label sequences
-            One label per token.
-
-        Returns
-        -------
-        self
-        """
+    def _fit(self, seqs, labels) -> None:
         crfsuite = require("sklearn_crfsuite", "sklearn-crfsuite", type(self).__name__)
-        seqs, labels = self._check_fit(X, y)
         index = {label: str(i) for i, label in enumerate(self.classes_.tolist())}
         keep = [i for i, n in enumerate(seqs.lengths) if n]  # crfsuite has no use for empty sequences
         xseqs = self._featurise(seqs.subset(keep))
@@ -166,7 +170,6 @@ class CRFTagger(_Tagger):
                                  max_iterations=self.max_iterations,
                                  all_possible_transitions=self.all_possible_transitions)
         self.crf_.fit(xseqs, yseqs)
-        return self
 
     def predict(self, X) -> list[np.ndarray]:
         """One label array per sequence (empty sequences give empty arrays)."""
@@ -234,21 +237,7 @@ class MostFrequentTagTagger(_Tagger):
     def _key(self, token: Hashable) -> Hashable:
         return token.lower() if self.lowercase and isinstance(token, str) else token
 
-    def fit(self, X, y) -> MostFrequentTagTagger:
-        """Count the labels of every token.
-
-        Parameters
-        ----------
-        X : list of list of str
-            Token sequences.
-        y : list of label sequences
-            One label per token.
-
-        Returns
-        -------
-        self
-        """
-        seqs, labels = self._check_fit(X, y)
+    def _fit(self, seqs, labels) -> None:  # count the labels of every token
         index = {label: i for i, label in enumerate(self.classes_.tolist())}
         counts: dict = defaultdict(Counter)
         for sentence, tags in zip(seqs.data, labels):
@@ -262,7 +251,6 @@ class MostFrequentTagTagger(_Tagger):
             total += dist
             self.lexicon_[token] = dist / dist.sum()
         self.prior_ = total / total.sum()
-        return self
 
     def predict_proba(self, X) -> list[np.ndarray]:
         """Per sequence a ``(length, n_classes)`` array: each token's label

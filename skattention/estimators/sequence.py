@@ -12,9 +12,9 @@ from .._target_checks import check_sequence_targets
 from ..modules import SequenceModel
 from ..modules.models import POOLINGS
 from ._base import BaseSequenceEstimator
+from ._docs import estimator_doc
 from ._params import _is_int
 from ._targets import ClassifierTargets, RegressorTargets
-from .token import _ATTRIBUTES_DOC, _PARAMS_DOC
 
 _POOLING_DOC = """    pooling : {"attention", "mean", "max", "sum", "cls", "combined"}, default="attention"
         How element representations become one vector: a learned attention
@@ -143,23 +143,14 @@ class _SequenceEstimator(BaseSequenceEstimator):
 
 
 class AttentionSequenceClassifier(ClassifierMixin, ClassifierTargets, _SequenceEstimator):
-    __doc__ = (
+    __doc__ = estimator_doc(
         """Attention classifier: one class per sequence (sentiment, speaker ID).
 
     ``X`` is a list of sequences (token lists or ``(length, n_features)``
     arrays; a 2-D array is read as one univariate sequence per row), ``y`` one
     label per sequence.
-"""
-        + _PARAMS_DOC.replace("    Parameters\n    ----------\n", "    Parameters\n    ----------\n" + _POOLING_DOC)
-        + """
-    Attributes
-    ----------
-    classes_ : ndarray
-        The labels seen in ``fit``."""
-        + _ATTRIBUTES_DOC
-        + """
-    Examples
-    --------
+""",
+        """\
     >>> from skattention import AttentionSequenceClassifier
     >>> X = [["good", "fun", "film"], ["bad", "dull", "plot"], ["fun", "cast"], ["dull", "film"]] * 10
     >>> y = ["pos", "neg", "pos", "neg"] * 10
@@ -168,7 +159,9 @@ class AttentionSequenceClassifier(ClassifierMixin, ClassifierTargets, _SequenceE
     ['pos', 'neg']
     >>> clf.attention_weights([["good", "cast"]])[0].round(2).sum()
     np.float32(1.0)
-    """
+    """,
+        params=_POOLING_DOC,
+        classes=True,
     )
 
     _criterion = torch.nn.CrossEntropyLoss
@@ -192,21 +185,14 @@ class AttentionSequenceClassifier(ClassifierMixin, ClassifierTargets, _SequenceE
 
 
 class AttentionSequenceRegressor(RegressorMixin, RegressorTargets, _SequenceEstimator):
-    __doc__ = (
+    __doc__ = estimator_doc(
         """Attention regressor: one number (or vector) per sequence (molecule
     property from SMILES characters, say).
 
     ``y`` is 1-D, or 2-D ``(n_sequences, n_outputs)`` for multi-output
     regression. Targets are standardised internally.
-"""
-        + _PARAMS_DOC.replace("    Parameters\n    ----------\n", "    Parameters\n    ----------\n" + _POOLING_DOC)
-        + """
-    Attributes
-    ----------"""
-        + _ATTRIBUTES_DOC
-        + """
-    Examples
-    --------
+""",
+        """\
     >>> import numpy as np
     >>> from skattention import AttentionSequenceRegressor
     >>> rng = np.random.RandomState(0)
@@ -215,7 +201,8 @@ class AttentionSequenceRegressor(RegressorMixin, RegressorTargets, _SequenceEsti
     >>> reg = AttentionSequenceRegressor(d_model=32, max_epochs=10, random_state=0).fit(X, y)
     >>> reg.predict(X[:3]).shape
     (3,)
-    """
+    """,
+        params=_POOLING_DOC,
     )
 
     def predict(self, X) -> np.ndarray:

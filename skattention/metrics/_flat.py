@@ -180,15 +180,12 @@ def _flat_doc(summary: str, sk: str, ret: str, examples: str) -> str:
     )
 
 
-flat_accuracy_score = _flat_metric(
-    _skm.accuracy_score,
-    "flat_accuracy_score",
-    _flat_doc(
-        "Token-level accuracy over all tokens of all sequences.",
-        "accuracy_score",
-        "float\n        Share of correctly labelled tokens (or the count with\n"
-        "        ``normalize=False``).",
-        """\
+#: one row per flat metric: the scikit-learn metric it wraps (``flat_<name>``), a summary, what it
+#: returns and a doctest
+_TABLE = (
+    ("accuracy_score", "Token-level accuracy over all tokens of all sequences.",
+     "float\n        Share of correctly labelled tokens (or the count with\n        ``normalize=False``).",
+     """\
     >>> from skattention.metrics import flat_accuracy_score
     >>> y_true = [["B", "I", "O"], ["O", "O", "B"]]
     >>> y_pred = [["B", "I", "O"], ["O", "B", "B"]]
@@ -196,124 +193,64 @@ flat_accuracy_score = _flat_metric(
     0.8333
     >>> flat_accuracy_score(y_true, y_pred, sample_weight=[1, 0])
     1.0
-""",
-    ),
-)
-
-flat_f1_score = _flat_metric(
-    _skm.f1_score,
-    "flat_f1_score",
-    _flat_doc(
-        "Token-level F1 score.",
-        "f1_score",
-        "float or numpy.ndarray\n        F1 score (per class with ``average=None``).",
-        """\
+"""),
+    ("f1_score", "Token-level F1 score.",
+     "float or numpy.ndarray\n        F1 score (per class with ``average=None``).",
+     """\
     >>> from skattention.metrics import flat_f1_score
-    >>> y_true = [[0, 1, 1], [1, 0]]
-    >>> y_pred = [[0, 1, 0], [1, 0]]
-    >>> round(flat_f1_score(y_true, y_pred), 4)
+    >>> round(flat_f1_score([[0, 1, 1], [1, 0]], [[0, 1, 0], [1, 0]], average="macro"), 4)
     0.8
-    >>> round(flat_f1_score(y_true, y_pred, average="macro"), 4)
-    0.8
-""",
-    ),
-)
-
-flat_precision_score = _flat_metric(
-    _skm.precision_score,
-    "flat_precision_score",
-    _flat_doc(
-        "Token-level precision.",
-        "precision_score",
-        "float or numpy.ndarray\n        Precision (per class with ``average=None``).",
-        """\
+"""),
+    ("precision_score", "Token-level precision.",
+     "float or numpy.ndarray\n        Precision (per class with ``average=None``).",
+     """\
     >>> from skattention.metrics import flat_precision_score
     >>> y_true = [[0, 1, 1], [1, 0]]
     >>> y_pred = [[1, 1, 0], [1, 0]]
     >>> round(flat_precision_score(y_true, y_pred), 4)
     0.6667
-""",
-    ),
-)
-
-flat_recall_score = _flat_metric(
-    _skm.recall_score,
-    "flat_recall_score",
-    _flat_doc(
-        "Token-level recall.",
-        "recall_score",
-        "float or numpy.ndarray\n        Recall (per class with ``average=None``).",
-        """\
+"""),
+    ("recall_score", "Token-level recall.",
+     "float or numpy.ndarray\n        Recall (per class with ``average=None``).",
+     """\
     >>> from skattention.metrics import flat_recall_score
-    >>> y_true = [[0, 1, 1], [1, 0]]
-    >>> y_pred = [[1, 1, 0], [1, 0]]
-    >>> round(flat_recall_score(y_true, y_pred), 4)
-    0.6667
-""",
-    ),
-)
-
-flat_classification_report = _flat_metric(
-    _skm.classification_report,
-    "flat_classification_report",
-    _flat_doc(
-        "Token-level classification report.",
-        "classification_report",
-        "str or dict\n        The report (a dict with ``output_dict=True``).",
-        """\
+    >>> flat_recall_score([["N", "V", "V"]], [["N", "N", "V"]], average=None, labels=["N", "V"]).tolist()
+    [1.0, 0.5]
+"""),
+    ("classification_report", "Token-level classification report.",
+     "str or dict\n        The report (a dict with ``output_dict=True``).",
+     """\
     >>> from skattention.metrics import flat_classification_report
     >>> y_true = [["N", "V"], ["N"]]
     >>> y_pred = [["N", "V"], ["V"]]
     >>> report = flat_classification_report(y_true, y_pred, output_dict=True)
     >>> round(report["N"]["recall"], 2), report["accuracy"]
     (0.5, 0.6666666666666666)
-""",
-    ),
-)
-
-flat_r2_score = _flat_metric(
-    _skm.r2_score,
-    "flat_r2_score",
-    _flat_doc(
-        "Token-level coefficient of determination (R^2).",
-        "r2_score",
-        "float or numpy.ndarray\n        R^2 over all tokens.",
-        """\
+"""),
+    ("r2_score", "Token-level coefficient of determination (R^2).",
+     "float or numpy.ndarray\n        R^2 over all tokens.",
+     """\
     >>> from skattention.metrics import flat_r2_score
-    >>> y_true = [[1.0, 2.0], [3.0]]
-    >>> y_pred = [[1.0, 2.0], [3.0]]
-    >>> flat_r2_score(y_true, y_pred)
+    >>> flat_r2_score([[1.0, 2.0], [3.0]], [[1.0, 2.0], [3.0]])
     1.0
-""",
-    ),
-)
-
-flat_mean_squared_error = _flat_metric(
-    _skm.mean_squared_error,
-    "flat_mean_squared_error",
-    _flat_doc(
-        "Token-level mean squared error.",
-        "mean_squared_error",
-        "float or numpy.ndarray\n        Mean squared error over all tokens.",
-        """\
+"""),
+    ("mean_squared_error", "Token-level mean squared error.",
+     "float or numpy.ndarray\n        Mean squared error over all tokens.",
+     """\
     >>> from skattention.metrics import flat_mean_squared_error
     >>> flat_mean_squared_error([[1.0, 2.0], [3.0]], [[1.0, 2.0], [5.0]])
     1.3333333333333333
-""",
-    ),
-)
-
-flat_mean_absolute_error = _flat_metric(
-    _skm.mean_absolute_error,
-    "flat_mean_absolute_error",
-    _flat_doc(
-        "Token-level mean absolute error.",
-        "mean_absolute_error",
-        "float or numpy.ndarray\n        Mean absolute error over all tokens.",
-        """\
+"""),
+    ("mean_absolute_error", "Token-level mean absolute error.",
+     "float or numpy.ndarray\n        Mean absolute error over all tokens.",
+     """\
     >>> from skattention.metrics import flat_mean_absolute_error
     >>> flat_mean_absolute_error([[1.0, 2.0], [3.0]], [[1.0, 2.0], [6.0]])
     1.0
-""",
-    ),
+"""),
 )
+
+#: ``flat_<name>`` -> the flat metric, built from :data:`_TABLE`
+FLAT_METRICS = {f"flat_{sk}": _flat_metric(getattr(_skm, sk), f"flat_{sk}", _flat_doc(summary, sk, returns, example))
+                for sk, summary, returns, example in _TABLE}
+globals().update(FLAT_METRICS)  # flat_accuracy_score, flat_f1_score, ... as names of this module

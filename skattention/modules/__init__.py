@@ -5,6 +5,7 @@ from .embeddings import CharCNN, NumericEmbedding, TokenEmbedding, load_vectors
 from .encoders import (
     ENCODERS,
     BiRNNEncoder,
+    Encoder,
     HybridEncoder,
     TransformerEncoder,
     make_encoder,
@@ -15,7 +16,7 @@ from .models import POOLINGS, Backbone, SequenceModel, TokenModel, WithAuxiliary
 from .ngrams import NGramLinear
 
 __all__ = [
-    "ENCODERS", "POOLINGS", "Backbone", "Batch", "BiRNNEncoder", "CharCNN", "HybridEncoder",
+    "ENCODERS", "POOLINGS", "Backbone", "Batch", "BiRNNEncoder", "CharCNN", "Encoder", "HybridEncoder",
     "MaskedMSELoss", "NGramLinear", "NumericEmbedding", "SequenceModel", "TokenCrossEntropyLoss",
     "TokenEmbedding", "TokenModel", "TransformerEncoder", "WithAuxiliary", "class_probabilities",
     "load_vectors", "make_encoder", "register_encoder",

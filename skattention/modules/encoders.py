@@ -11,7 +11,8 @@ it is built from the shared model sizes (``build``) and what it needs and
 gives (``uses_heads``: ``d_model`` must divide into heads; ``even_width``:
 ``d_model`` must be even; ``positional``: it takes a positional encoding;
 ``bidirectional``: its states read both directions). A new encoder is one
-class with those attributes plus :func:`register_encoder`.
+subclass of :class:`Encoder` (which holds the defaults of a self-attention
+stack) plus :func:`register_encoder`.
 """
 
 from __future__ import annotations
@@ -38,16 +39,25 @@ def register_encoder(name: str):
     return file_under(ENCODERS, name)
 
 
-@register_encoder("transformer")
-class TransformerEncoder(nn.Module):
-    """Positions plus a stack of pre-norm self-attention layers."""
+class Encoder(nn.Module):
+    """What a registered encoder declares, with the defaults of a
+    self-attention stack: it has self-attention, ``d_model`` divides into
+    heads, and :meth:`build` passes the shared sizes on in order."""
 
     has_attention = True
-    uses_heads, even_width, positional, bidirectional = True, False, True, False
+    uses_heads, even_width, positional, bidirectional = True, False, False, False
 
     @classmethod
     def build(cls, d_model, n_heads, n_layers, dropout, score, **kwargs):
+        """The encoder from the model sizes every estimator has."""
         return cls(d_model, n_heads, n_layers, dropout, score, **kwargs)
+
+
+@register_encoder("transformer")
+class TransformerEncoder(Encoder):
+    """Positions plus a stack of pre-norm self-attention layers."""
+
+    positional = True
 
     def __init__(self, d_model: int, n_heads: int = 4, n_layers: int = 2, dropout: float = 0.1,
                  score: str = "scaled_dot", positional: str | None = "sinusoidal", max_len: int = 512):
@@ -76,7 +86,7 @@ def reverse_padded(x: torch.Tensor, lengths: torch.Tensor) -> torch.Tensor:
 
 
 @register_encoder("birnn")
-class BiRNNEncoder(nn.Module):
+class BiRNNEncoder(Encoder):
     """Bidirectional LSTM or GRU in which padding never leaks in.
 
     Each layer runs one RNN over the sequences and another over each sequence
@@ -119,17 +129,12 @@ class BiRNNEncoder(nn.Module):
 
 
 @register_encoder("hybrid")
-class HybridEncoder(nn.Module):
+class HybridEncoder(Encoder):
     """A BiRNN (word order, local context) followed by self-attention layers
     (long-range interactions). The RNN carries position, so no positional
     encoding is added."""
 
-    has_attention = True
-    uses_heads, even_width, positional, bidirectional = True, True, False, True
-
-    @classmethod
-    def build(cls, d_model, n_heads, n_layers, dropout, score, **kwargs):
-        return cls(d_model, n_heads, n_layers, dropout, score, **kwargs)
+    even_width, bidirectional = True, True
 
     def __init__(self, d_model: int, n_heads: int = 4, n_layers: int = 2, dropout: float = 0.1,
                  score: str = "scaled_dot", n_attention_layers: int = 1, cell: str = "lstm"):
