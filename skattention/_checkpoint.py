@@ -11,7 +11,10 @@ the same thing out of one subfolder.
 
 The end of every epoch writes the model (as
 :func:`skattention._serialization.save` does: safetensors weights and a JSON
-description) plus the optimizer state into ``epoch-NNNN/``, then points
+description), the optimizer state and what else the fit needs to continue
+exactly as if it had not stopped (the random number generator, the states
+of the plateau schedule and of early stopping) into ``epoch-NNNN/``; the
+resumed fit also skips the batch orders of the epochs already done. Then it points
 ``latest.json`` at it. The pointer is replaced atomically, so a process killed
 at any moment leaves either the previous checkpoint or the new one, never a
 half-written one; only then is the previous epoch's folder, the one the old
@@ -37,11 +40,12 @@ import torch
 from skorch.callbacks import Callback
 
 from ._pretrained import digest as vectors_digest
-from ._serialization import CONFIG, FORMAT, load, save
+from ._serialization import CONFIG, FORMAT, read_model, read_weights, save
 from .exceptions import ModelFileError
 
 POINTER = "latest.json"
 OPTIMIZER = "optimizer.pt"
+TRAINING = "training.pt"
 LOCK = "fit.lock"
 POINTER_FORMAT = "skattention-checkpoint"
 EPOCH_FOLDER = re.compile(r"epoch-\d{4,}")
@@ -151,14 +155,55 @@ def _remove_ours(folder: Path) -> None:
         shutil.rmtree(folder)
 
 
+def training_state(net) -> dict:
+    """What a fit stopped after this epoch needs, beyond weights, optimizer
+    and history, to continue exactly: the random number generators (dropout
+    draws) and the states of the plateau schedule and of early stopping
+    (with its best weights so far). Tensors and plain values only."""
+    state = {"rng": torch.get_rng_state()}
+    if str(net.device).startswith("cuda") and torch.cuda.is_available():
+        state["cuda_rng"] = torch.cuda.get_rng_state_all()
+    callbacks = dict(net.callbacks_)
+    scheduler = getattr(callbacks.get("lr_scheduler"), "lr_scheduler_", None)
+    if scheduler is not None:
+        state["lr_scheduler"] = scheduler.state_dict()
+    stopper = callbacks.get("early_stopping")
+    if stopper is not None and hasattr(stopper, "misses_"):
+        state["early_stopping"] = {"misses_": int(stopper.misses_), "best_epoch_": int(stopper.best_epoch_),
+                                   "dynamic_threshold_": float(stopper.dynamic_threshold_),
+                                   "best_model_weights_": stopper.best_model_weights_}
+    return state
+
+
+def restore_training_state(net, state: dict) -> None:
+    """Put :func:`training_state` back, once the callbacks have begun training."""
+    torch.set_rng_state(state["rng"])
+    if "cuda_rng" in state and torch.cuda.is_available():
+        torch.cuda.set_rng_state_all(state["cuda_rng"])
+    callbacks = dict(net.callbacks_)
+    if "lr_scheduler" in state and getattr(callbacks.get("lr_scheduler"), "lr_scheduler_", None) is not None:
+        callbacks["lr_scheduler"].lr_scheduler_.load_state_dict(state["lr_scheduler"])
+    if "early_stopping" in state and callbacks.get("early_stopping") is not None:
+        vars(callbacks["early_stopping"]).update(state["early_stopping"])
+
+
 class EpochCheckpoint(Callback):
     """skorch callback: write a resumable checkpoint after every epoch into
-    ``folder`` (this fit's own subfolder of ``checkpoint_dir``)."""
+    ``folder`` (this fit's own subfolder of ``checkpoint_dir``). With
+    ``resume`` (a :func:`training_state`), a resumed fit puts that state back
+    when training begins, after the callbacks it belongs to have started
+    (they come earlier in the list)."""
 
-    def __init__(self, estimator, folder, key):
+    def __init__(self, estimator, folder, key, resume=None):
         self.estimator = estimator
         self.folder = folder
         self.key = key
+        self.resume = resume
+
+    def on_train_begin(self, net, **kwargs):
+        if self.resume is not None:
+            restore_training_state(net, self.resume)
+            self.resume = None
 
     def on_epoch_end(self, net, **kwargs):
         root = Path(self.folder)
@@ -173,6 +218,7 @@ class EpochCheckpoint(Callback):
             save(self.estimator, staging)
         # tensors and plain containers only: read back with weights_only=True
         torch.save(net.optimizer_.state_dict(), staging / OPTIMIZER)
+        torch.save(training_state(net), staging / TRAINING)
         _remove_ours(root / name)
         previous = _read_pointer(root).get("folder") if (root / POINTER).is_file() else None
         os.replace(staging, root / name)
@@ -232,15 +278,23 @@ def read_checkpoint(folder, key: str, *, cls) -> dict | None:
                              "parameters or other data; it is not resumed. Remove the folder, or use another "
                              "checkpoint_dir.")
     checkpoint = root / pointer["folder"]
-    model = load(checkpoint, device="cpu", expected=cls)
-    try:
-        optimizer = torch.load(checkpoint / OPTIMIZER, map_location="cpu", weights_only=True)
-    except Exception as exc:  # torch raises many kinds for a damaged or hostile file
-        raise ModelFileError(f"{checkpoint / OPTIMIZER} is not a readable optimizer state "
-                             f"({type(exc).__name__}: {exc}).") from None
+    # the estimator's state and the raw weights, without a net: the fit that resumes builds the one net
+    model, weights, history = read_model(checkpoint, device="cpu", expected=cls)
+    weights = read_weights(weights)
+    state = {}
+    for name in (OPTIMIZER, TRAINING):
+        if name == TRAINING and not (checkpoint / name).is_file():
+            state[name] = None  # written by a version that did not keep it: the fit resumes, not exactly
+            continue
+        try:
+            state[name] = torch.load(checkpoint / name, map_location="cpu", weights_only=True)
+        except Exception as exc:  # torch raises many kinds for a damaged or hostile file
+            raise ModelFileError(f"{checkpoint / name} is not a readable training state "
+                                 f"({type(exc).__name__}: {exc}).") from None
     return {
         "fitted": {k: getattr(model, k) for k in cls._fitted_names() if hasattr(model, k)},
-        "weights": model.net_.module_.state_dict(),
-        "optimizer": optimizer,
-        "history": list(model.net_.history),
+        "weights": weights,
+        "optimizer": state[OPTIMIZER],
+        "training": state[TRAINING],
+        "history": history,
     }

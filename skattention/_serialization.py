@@ -29,12 +29,11 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from sklearn.preprocessing import LabelEncoder
 
+from ._codec import DATA_CLASSES, _decode, _encode
 from ._pretrained import as_vectors
-from ._state_checks import CHECKS, check_fitted
+from ._state_checks import check_fitted
 from ._version import __version__
-from ._vocab import CharVocabulary, InputEncoder, TargetScaler, Vocabulary
 from .exceptions import ModelFileError
 
 FORMAT = "skattention-model"
@@ -45,8 +44,6 @@ VECTORS = "embeddings.safetensors"
 # parameters that files of this format written by an earlier version lack, with the value that builds the
 # model they hold (no patches, no n-gram scores, no pretrained vectors)
 ADDED_LATER = {"patch_size": 1, "ngrams": 0, "embeddings": None, "freeze_embeddings": False}
-# the only classes a model file may ask for: plain data, rebuilt attribute by attribute
-DATA_CLASSES = {cls.__name__: cls for cls in (InputEncoder, Vocabulary, CharVocabulary, TargetScaler, LabelEncoder)}
 
 
 #: the estimator classes a model file may name, filled by :func:`register_estimator` (``skattention.estimators``
@@ -58,80 +55,6 @@ def register_estimator(cls: type) -> type:
     """Allow model files to name ``cls`` (a subclass of the estimators' base)."""
     ESTIMATOR_CLASSES[cls.__name__] = cls
     return cls
-
-
-# ------------------------------------------------------------------ JSON codec
-def _encode(value, where: str):
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, np.generic):
-        return {"__scalar__": value.item(), "dtype": value.dtype.str}
-    if isinstance(value, np.ndarray):
-        return {"__ndarray__": [_encode(v, where) for v in value.ravel().tolist()],
-                "dtype": "object" if value.dtype == object else value.dtype.str, "shape": list(value.shape)}
-    if isinstance(value, tuple):
-        return {"__tuple__": [_encode(v, f"{where}[{i}]") for i, v in enumerate(value)]}
-    if isinstance(value, list):
-        return [_encode(v, f"{where}[{i}]") for i, v in enumerate(value)]
-    if isinstance(value, dict):
-        return {"__items__": [[_encode(k, where), _encode(v, f"{where}[{k!r}]")] for k, v in value.items()]}
-    if isinstance(value, type) and value.__module__.startswith("torch.optim") \
-            and getattr(torch.optim, value.__name__, None) is value:
-        return {"__optimizer__": value.__name__}
-    if type(value).__name__ in DATA_CLASSES and DATA_CLASSES[type(value).__name__] is type(value):
-        state = value.__getstate__() if hasattr(value, "__getstate__") else vars(value)
-        state = {k: v for k, v in (state or {}).items() if k != "_cache"}
-        return {"__object__": type(value).__name__, "state": _encode(state, where)}
-    if isinstance(value, torch.device):
-        return str(value)
-    raise TypeError(f"{where} holds a {type(value).__name__}, which a model file cannot store; "
-                    "pickle the estimator instead.")
-
-
-def _decode(value):
-    if isinstance(value, list):
-        return [_decode(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    if "__scalar__" in value:
-        return np.array(value["__scalar__"], dtype=np.dtype(value["dtype"]))[()]
-    if "__ndarray__" in value:
-        items = [_decode(v) for v in value["__ndarray__"]]
-        dtype = object if value["dtype"] == "object" else np.dtype(value["dtype"])
-        array = np.empty(len(items), dtype=dtype)
-        array[:] = items
-        return array.reshape(value["shape"])
-    if "__tuple__" in value:
-        return tuple(_decode(v) for v in value["__tuple__"])
-    if "__items__" in value:
-        return {_hashable(_decode(k)): _decode(v) for k, v in value["__items__"]}
-    if "__optimizer__" in value:
-        optimizer = getattr(torch.optim, value["__optimizer__"], None)
-        if not (isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer)):
-            raise ModelFileError(f"The model file names an unknown optimizer {value['__optimizer__']!r}.")
-        return optimizer
-    if "__object__" in value:
-        cls = DATA_CLASSES.get(value["__object__"])
-        if cls is None:
-            raise ModelFileError(f"The model file asks for a {value['__object__']!r} object; only "
-                             f"{sorted(DATA_CLASSES)} are allowed.")
-        obj = cls.__new__(cls)
-        state = _decode(value["state"])
-        if not isinstance(state, dict):
-            raise ModelFileError(f"The model file's {value['__object__']} state is not a mapping.")
-        if not all(isinstance(k, str) and k.isidentifier() and not k.startswith("__") for k in state):
-            raise ModelFileError(f"The model file's {value['__object__']} state has keys that are not attribute "
-                                 "names.")
-        obj.__dict__.update(state)
-        if cls is CharVocabulary:
-            obj._cache = {}
-        CHECKS[value["__object__"]](obj, value["__object__"])
-        return obj
-    raise ModelFileError(f"The model file holds an unknown JSON object with keys {sorted(value)}.")
-
-
-def _hashable(key):
-    return tuple(key) if isinstance(key, list) else key
 
 
 # ------------------------------------------------------------------ weights
@@ -271,15 +194,10 @@ def _history_entry(entry) -> bool:
     return True
 
 
-def load(path, device=None, expected=None):
-    """Read a model written by :func:`save`; see the module docstring for what
-    is checked. ``device=None`` keeps the saved ``device`` parameter, except
-    that a CUDA model loads on the CPU when no GPU is present. Anything wrong
-    with the files raises :class:`~skattention.exceptions.ModelFileError`."""
-    from safetensors import SafetensorError
-    from safetensors.torch import load_model
-    from skorch.history import History
-
+def read_model(path, device=None, expected=None):
+    """Everything of a model file but its net: the estimator with its
+    parameters and fitted state, checked (see :func:`load`), the weights
+    file (its checksum checked) and the history."""
     path = Path(path)
     config_file, weights = path / CONFIG, path / WEIGHTS
     if not config_file.is_file() or not weights.is_file():
@@ -362,6 +280,20 @@ def load(path, device=None, expected=None):
     for key, value in fitted.items():
         setattr(estimator, key, value)
     check_fitted(estimator)
+    return estimator, weights, history
+
+
+def load(path, device=None, expected=None):
+    """Read a model written by :func:`save`; see the module docstring for what
+    is checked. ``device=None`` keeps the saved ``device`` parameter, except
+    that a CUDA model loads on the CPU when no GPU is present. Anything wrong
+    with the files raises :class:`~skattention.exceptions.ModelFileError`."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_model
+    from skorch.history import History
+
+    estimator, weights, history = read_model(path, device, expected)
+    cls, config_file = type(estimator), Path(path) / CONFIG
     try:
         estimator._build_loaded_net()
     except (AttributeError, TypeError, ValueError, KeyError, IndexError, RuntimeError) as exc:
@@ -375,13 +307,30 @@ def load(path, device=None, expected=None):
     if missing or unexpected:
         raise ModelFileError(f"{weights} does not fit {cls.__name__}: missing {sorted(missing)[:5]}, "
                              f"unexpected {sorted(unexpected)[:5]}.")
-    bad = [name for name, tensor in _plain_module(estimator.net_.module_).state_dict().items()
-           if tensor.is_floating_point() and not torch.isfinite(tensor).all()]
-    if bad:
-        raise ModelFileError(f"{weights} holds NaN or infinite weights ({bad[0]}, ...); it would predict "
-                             "from NaN.")
+    check_finite_weights(_plain_module(estimator.net_.module_).state_dict(), weights)
     try:
         estimator.net_.history = History(history)
     except (TypeError, ValueError) as exc:
         raise ModelFileError(f"{config_file} has a malformed history: {exc}") from None
     return estimator
+
+
+def check_finite_weights(state: dict, weights: Path) -> None:
+    """Refuse weights (a state dict read from ``weights``) that hold NaN or infinities."""
+    bad = [name for name, tensor in state.items() if tensor.is_floating_point() and not torch.isfinite(tensor).all()]
+    if bad:
+        raise ModelFileError(f"{weights} holds NaN or infinite weights ({bad[0]}, ...); it would predict "
+                             "from NaN.")
+
+
+def read_weights(weights: Path) -> dict:
+    """The tensors of a weights file (checked with :func:`read_model`), on the CPU and finite."""
+    from safetensors import SafetensorError
+    from safetensors.torch import load_file
+
+    try:
+        state = load_file(str(weights), device="cpu")
+    except (SafetensorError, RuntimeError, OSError) as exc:
+        raise ModelFileError(f"{weights} does not hold this model's weights: {exc}") from None
+    check_finite_weights(state, weights)
+    return state

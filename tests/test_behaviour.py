@@ -1,7 +1,10 @@
 """Behaviour kept through refactoring: the outputs of every estimator on small
 fixed fixtures (tokens, numeric, seq2seq greedy and beam, streamed, windowed,
 resumed from a checkpoint), recorded before the architecture refactor in
-``tests/data/behaviour.npz``, must come out the same.
+``tests/data/behaviour.npz``, must come out the same. One intended change
+since: a resumed fit now continues exactly as if it had not stopped (batch
+orders, random draws, callback states), so its entries were recorded again
+with that fix.
 
 Record again (only when a change of behaviour is intended, and say so in the
 commit) with ``python tests/test_behaviour.py --record``.

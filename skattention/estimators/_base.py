@@ -15,7 +15,6 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from .._batching import (
-    IGNORE_INDEX,
     EncodedDataset,
 )
 from .._checkpoint import (
@@ -24,19 +23,20 @@ from .._checkpoint import (
     fit_lock,
     read_checkpoint,
 )
-from .._diagnostics import warn_user
 from .._pretrained import as_vectors
-from .._sequences import Sequences, check_sequences, split_windows, truncate
+from .._sequences import Sequences
 from .._streaming import is_stream
 from .._vocab import InputEncoder
 from ._files import _ModelFiles
 from ._params import _check_passthrough, _Parameters
 from ._predict import _Prediction
+from ._prepare import _Preparation
 from ._streamed import _StreamedFit
 from ._training import _Training
 
 
-class BaseSequenceEstimator(_Parameters, _ModelFiles, _Training, _StreamedFit, _Prediction, BaseEstimator):
+class BaseSequenceEstimator(_Parameters, _ModelFiles, _Preparation, _Training, _StreamedFit, _Prediction,
+                            BaseEstimator):
     """Shared machinery of the skattention estimators.
 
     Subclasses set ``_token_level``, ``_regression``, ``_module`` and
@@ -195,10 +195,6 @@ class BaseSequenceEstimator(_Parameters, _ModelFiles, _Training, _StreamedFit, _
         """Finish ``encoder`` (updated with the training sequences) as ``input_encoder_``."""
         self.input_encoder_ = encoder.finish(self._vectors)
 
-    def _input_items(self, seqs: Sequences, targets=None) -> list[dict]:
-        """The module's keyword inputs for each sequence (targets: training only)."""
-        return self.input_encoder_.transform(seqs)
-
     # --------------------------------------------------------------- training
     def _module_kwargs(self) -> dict:
         return {
@@ -212,12 +208,6 @@ class BaseSequenceEstimator(_Parameters, _ModelFiles, _Training, _StreamedFit, _
             **self.input_encoder_.module_kwargs(),
             **({"freeze_vectors": self.freeze_embeddings} if hasattr(self.input_encoder_, "vector_rows_") else {}),
         }
-
-    def _check_X(self, X, *, fitted: bool) -> Sequences:
-        if not fitted:
-            return check_sequences(X, allow_empty=self._token_level)
-        enc = self.input_encoder_
-        return check_sequences(X, kind=enc.kind_, n_features=enc.n_features_, allow_empty=self._token_level)
 
     def _fit(self, X, y, *, reset: bool, classes=None):
         self._validate_params()
@@ -245,49 +235,16 @@ class BaseSequenceEstimator(_Parameters, _ModelFiles, _Training, _StreamedFit, _
         fitted = not reset or resume is not None
         if is_stream(X, y):
             return self._fit_stream(X, y, reset=reset, fitted=fitted, resume=resume, classes=classes)
-        seqs = self._check_X(X, fitted=fitted)
-        y = self._check_targets(y, seqs)
-        seqs, y, _ = self._limit_length(seqs, y)
-        keep = np.flatnonzero(seqs.lengths > 0)
-        if len(keep) == 0:
+        seqs, y, _, _ = self._validate(X, y, fitted=fitted)
+        if not (seqs.lengths > 0).any():
             raise ValueError("Every sequence in X is empty; there is nothing to learn from.")
         if not fitted:
             self._fit_input_encoder(self._make_input_encoder().update(seqs))
             self._fit_targets(y, classes)
-        targets = self._encode_targets(y)
-        kept = seqs.subset(keep)
-        targets = [targets[i] for i in keep] if isinstance(targets, list) else targets[keep]
-        dataset = EncodedDataset(self._input_items(kept, targets), kept.lengths, targets,
-                                 target_pad=self._target_pad())
-        return self._train(dataset, len(keep), self._stratify(targets), reset=reset, resume=resume,
+        items, lengths, targets, _ = self._encode(seqs, y)
+        dataset = EncodedDataset(items, lengths, targets, target_pad=self._target_pad())
+        return self._train(dataset, len(items), self._stratify(targets), reset=reset, resume=resume,
                            lengths=seqs.lengths)
-
-    def _target_pad(self):
-        return np.nan if self._regression else IGNORE_INDEX
-
-    def _limit_length(self, seqs: Sequences, y=None, *, training: bool = True, warn: bool = True):
-        """Apply ``max_length``: token estimators split longer sequences into
-        windows (targets too), sequence estimators keep their first
-        ``max_length`` elements. Returns the sequences, their targets and the
-        window owners (None unless windows were cut). Warns with the count
-        (unless ``warn`` is False), except when predicting through windows,
-        which loses no output."""
-        if self.max_length is None or not len(seqs) or seqs.lengths.max() <= self.max_length:
-            return seqs, y, None
-        long = int((seqs.lengths > self.max_length).sum())
-        owners = None
-        if self._windowed:
-            seqs, y, owners = split_windows(seqs, y, self.max_length)
-        else:
-            seqs = truncate(seqs, self.max_length)
-        if warn and (training or not self._windowed):
-            self._warn_long(long)
-        return seqs, y, owners
-
-    def _warn_long(self, count: int) -> None:
-        action = "split into windows of at most" if self._windowed else "truncated to their first"
-        warn_user(f"{count} sequence(s) longer than max_length={self.max_length} were {action} "
-                  f"{self.max_length} elements.", UserWarning)
 
     def fit(self, X, y=None):
         """Fit the model on sequences ``X`` and targets ``y``.

@@ -42,6 +42,7 @@ class _Net(NeuralNet):
         self.token_targets = token_targets
         self.extra_default_callbacks = extra_default_callbacks
         self.precision = precision
+        self.skip_epochs = 0  # a resumed fit: epochs whose batch orders the training iterator skips
 
     def get_default_callbacks(self):
         # ours go before the epoch table so that what they record is printed
@@ -68,13 +69,19 @@ class _Net(NeuralNet):
         batch_size = kwargs.pop("batch_size", self.batch_size)
         kwargs.pop("shuffle", None)
         kwargs.setdefault("pin_memory", self._cuda)
+        skip = getattr(self, "skip_epochs", 0) if training else 0  # nets pickled before it existed: 0
         if isinstance(dataset, BatchStream):
-            return dataset.batches(batch_size, shuffle=training, seed=self.sampler_seed,
-                                   pool_factor=kwargs.get("pool_factor", 50), pin_memory=kwargs["pin_memory"])
+            batches = dataset.batches(batch_size, shuffle=training, seed=self.sampler_seed,
+                                      pool_factor=kwargs.get("pool_factor", 50), pin_memory=kwargs["pin_memory"])
+            batches.epoch = skip
+            return batches
         if batch_size == -1:
             batch_size = len(dataset)
-        return make_loader(dataset, batch_size, shuffle=training, seed=self.sampler_seed,
-                           token_targets=self.token_targets, **kwargs)
+        loader = make_loader(dataset, batch_size, shuffle=training, seed=self.sampler_seed,
+                             token_targets=self.token_targets, **kwargs)
+        for _ in range(skip):  # draw the orders of the epochs done, so the next one is the order it would have had
+            loader.batch_sampler.batches()
+        return loader
 
     # ---------------------------------------------------------- precision
     def initialize(self):

@@ -51,7 +51,7 @@ def _stitch(pieces: list, owners: np.ndarray, attention: bool) -> list:
 
 class _Prediction:
     """The estimators' prediction path (mixed into ``BaseSequenceEstimator``,
-    which provides ``_check_X``, ``_limit_length``, ``_input_items``,
+    which provides ``_validate`` and ``_encode`` (``_prepare``),
     ``_memory_hint`` and the fitted net)."""
 
     def _predict_batches(self, X):
@@ -65,24 +65,20 @@ class _Prediction:
         Batches hold up to ``batch_size * PREDICT_ELEMENTS_PER_SEQUENCE``
         padded elements."""
         self._check_fitted()
-        seqs = self._check_X(X, fitted=True)
-        seqs, _, owners = self._limit_length(seqs, training=False)
-        keep = np.flatnonzero(seqs.lengths > 0)
-        kept = seqs.subset(keep)
-        batch_size = self.batch_size if self.batch_size > 0 else max(len(kept), 1)
+        seqs, _, owners, _ = self._validate(X, training=False)
+        items, lengths, _, keep = self._encode(seqs)  # all at once: a tight loop, not interleaved with the model
+        batch_size = self.batch_size if self.batch_size > 0 else max(len(items), 1)
         max_tokens = None if self.batch_size <= 0 else batch_size * PREDICT_ELEMENTS_PER_SEQUENCE
-        sampler = BucketBatchSampler(kept.lengths, batch_size, shuffle=False, max_tokens=max_tokens)
+        sampler = BucketBatchSampler(lengths, batch_size, shuffle=False, max_tokens=max_tokens)
         pin = self.net_._cuda
         collate = Collate()
-
-        items = self._input_items(kept)  # all at once: a tight loop, not interleaved with the model
 
         def prepare():
             for batch in sampler.batches():
                 Xb, _ = collate([(items[i], None) for i in batch])
                 if pin:  # page-locked, so that the copy to the GPU runs asynchronously
                     Xb = Xb.pin_memory()
-                yield keep[batch], kept.lengths[batch], Xb
+                yield keep[batch], lengths[batch], Xb
 
         return len(seqs), prepare(), owners
 

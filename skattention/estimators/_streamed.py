@@ -94,10 +94,7 @@ class _StreamedFit:
         ``max_length``. Errors name the pair's position in the stream."""
         xs, ys = unzip(pairs, positions)
         try:
-            seqs = check_X(xs) if check_X is not None else self._check_X(xs, fitted=True)
-            y = self._check_targets(ys, seqs)
-            n_long = 0 if self.max_length is None else int((seqs.lengths > self.max_length).sum())
-            seqs, y, owners = self._limit_length(seqs, y, warn=False)
+            seqs, y, owners, n_long = self._validate(xs, ys, warn=False, check_X=check_X)
         except (ValueError, TypeError) as exc:
             raise renumber(exc, positions) from exc
         return seqs, y, positions if owners is None else positions[owners], n_long
@@ -107,10 +104,7 @@ class _StreamedFit:
         lists: ``(items, lengths, targets, positions)`` without empty sequences."""
         seqs, y, positions, _ = self._read_pool(pairs, positions)
         try:
-            targets = self._encode_targets(y)
+            items, lengths, targets, keep = self._encode(seqs, y)
         except (ValueError, TypeError) as exc:
             raise renumber(exc, positions) from exc
-        keep = np.flatnonzero(seqs.lengths > 0)
-        kept = seqs.subset(keep)
-        targets = [targets[i] for i in keep] if isinstance(targets, list) else targets[keep]
-        return self._input_items(kept, targets), kept.lengths, targets, positions[keep]
+        return items, lengths, targets, positions[keep]

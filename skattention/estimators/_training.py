@@ -20,6 +20,7 @@ from .._checkpoint import EpochCheckpoint, finish_checkpoint
 from .._diagnostics import warn_user
 from .._serialization import _plain_module
 from ..callbacks import ValidationAccuracy
+from ..exceptions import ModelFileError
 from ..modules import load_vectors
 from ._budget import (
     ACCURACY_MIN_VALIDATION,
@@ -178,7 +179,10 @@ class _Training:
                 if schedule is not None:
                     schedule.active = False
             with self._memory_hint("training", lengths):
-                self.net_.partial_fit(dataset, y=stratify, epochs=epochs)
+                try:
+                    self.net_.partial_fit(dataset, y=stratify, epochs=epochs)
+                finally:
+                    self.net_.skip_epochs = 0  # only the resumed fit skips the epochs it already did
         self._after_training()
         return self
 
@@ -196,9 +200,15 @@ class _Training:
         """Put a checkpoint's weights, optimizer state and history into the new net."""
         from skorch.history import History
 
-        _plain_module(self.net_.module_).load_state_dict(resume["weights"])
-        self.net_.optimizer_.load_state_dict(resume["optimizer"])
+        try:
+            _plain_module(self.net_.module_).load_state_dict(resume["weights"])
+            self.net_.optimizer_.load_state_dict(resume["optimizer"])
+        except (RuntimeError, ValueError, KeyError) as exc:
+            raise ModelFileError(f"The checkpoint does not fit this {type(self).__name__}'s net: {exc}") from None
         self.net_.history = History(resume["history"])
+        self.net_.skip_epochs = len(resume["history"])  # the batch orders of the epochs done
+        if resume.get("training") is not None:
+            dict(self.net_.callbacks_)["epoch_checkpoint"].resume = resume["training"]
 
     def _after_training(self) -> None:
         if getattr(self.net_, "interrupted_", False):
