@@ -4,7 +4,9 @@ resumed from a checkpoint), recorded before the architecture refactor in
 ``tests/data/behaviour.npz``, must come out the same. One intended change
 since: a resumed fit now continues exactly as if it had not stopped (batch
 orders, random draws, callback states), so its entries were recorded again
-with that fix.
+with that fix; and sequence-to-sequence decoding now caps each output by
+its own source length and stops a beam only when no live hypothesis can win,
+so the seq2seq entries were recorded again too.
 
 Record again (only when a change of behaviour is intended, and say so in the
 commit) with ``python tests/test_behaviour.py --record``.

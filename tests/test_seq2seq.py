@@ -186,3 +186,54 @@ def test_no_source_word_dropout_unless_asked():
     assert model.module_.encoder.embed.word_dropout == 0.0
     model = AttentionSeq2Seq(**{**FAST, "max_epochs": 1}, module__word_dropout=0.2).fit(X, y)
     assert model.module_.encoder.embed.word_dropout == 0.2
+
+
+@pytest.mark.parametrize("beam_size", [1, 3])
+def test_an_output_does_not_depend_on_the_batch_it_is_predicted_in(beam_size):
+    X, y = reversal_data(40, low=1, high=12)
+    # one epoch: a model that often runs on to its output cap, which is where batches used to matter
+    model = AttentionSeq2Seq(**{**FAST, "max_epochs": 1}, beam_size=beam_size).fit(X, y)
+    together = model.predict(X)
+    assert together == [model.predict([x])[0] for x in X]
+    assert any(len(out) == 2 * len(x) + 10 for out, x in zip(together, X))  # some reached their own cap
+
+
+def _sentences(n=60, seed=0):
+    torch.manual_seed(seed)
+    model = Seq2SeqModel(7, n_tokens=6, d_model=16, encoder="birnn").eval()
+    lengths = torch.randint(1, 6, (n,))
+    tokens = torch.randint(2, 6, (n, 5)) * (torch.arange(5)[None, :] < lengths[:, None])
+    return model, Batch(lengths, tokens)
+
+
+def _normalised(model, batch, b, seq, penalty):
+    """``log p / length ** penalty`` of output ``seq`` (with its end token) for sentence ``b``."""
+    state = model.decoder.reorder(model.encode(batch), torch.tensor([b]))
+    prev, total = torch.tensor([2]), 0.0
+    for tok in [*seq, EOS_ID]:
+        logits, state, _ = model.decoder.step(prev, state)
+        total += torch.log_softmax(_forbid_specials(logits).float(), -1)[0, tok].item()
+        prev = torch.tensor([tok])
+    return total / (len(seq) + 1) ** penalty
+
+
+def test_beam_early_stopping_is_exact_under_length_normalisation():
+    model, batch = _sentences()
+    caps = [int(n) + 4 for n in batch.lengths]
+    stopped = beam_search(model.decoder, model.encode(batch), len(batch), 3, caps, 1.0)
+    full = beam_search(model.decoder, model.encode(batch), len(batch), 3, caps, 1.0, early_stopping=False)
+    assert [s for s, _ in stopped] == [s for s, _ in full]
+
+
+def test_beam_search_never_returns_less_than_greedy_when_greedy_stays_in_the_beam():
+    model, batch = _sentences(seed=1)
+    caps = [int(n) + 4 for n in batch.lengths]
+    greedy = greedy_search(model.decoder, model.encode(batch), len(batch), caps)
+    beam, finished = beam_search(model.decoder, model.encode(batch), len(batch), 3, caps, 1.0,
+                                 return_finished=True)
+    compared = 0
+    for b, ((g, _), (s, _)) in enumerate(zip(greedy, beam)):
+        if any(seq == g for _, seq in finished[b]):  # greedy's output ended inside the beam
+            compared += 1
+            assert _normalised(model, batch, b, s, 1.0) >= _normalised(model, batch, b, g, 1.0) - 1e-5
+    assert compared >= len(batch) // 2

@@ -46,9 +46,13 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
     beam_size : int, default=1
         1 decodes greedily; more runs beam search.
     max_output_length : int or None, default=None
-        Longest output; None allows ``2 * source length + 10`` per batch.
+        Longest output; None allows ``2 * source length + 10``, for each
+        sequence on its own (so a sequence's output does not depend on the
+        others it is predicted with).
     length_penalty : float, default=1.0
-        Beam hypotheses are ranked by ``log p / length ** length_penalty``.
+        Beam hypotheses are ranked by ``log p / length ** length_penalty``;
+        the search stops early only when no live hypothesis can still win
+        under that ranking, so stopping never changes the output.
     max_epochs, batch_size, lr, optimizer, train_split, patience, callbacks, warm_start, device, precision, compile, accelerator, max_length, checkpoint_dir, random_state, verbose, **kwargs
         As for :class:`~skattention.AttentionTokenClassifier`; early stopping
         watches the teacher-forced validation token accuracy.
@@ -242,7 +246,8 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         results = [([], np.zeros((0, 0), np.float32))] * n
         with self._inference():
             for positions, lengths, Xb in batches:
-                max_len = self.max_output_length or 2 * int(lengths.max()) + 10
+                # the cap of each sequence is its own: an output never depends on the others of its batch
+                max_len = self.max_output_length or [2 * int(n) + 10 for n in lengths]
                 with self.net_.autocast():
                     try:
                         decoded = self.net_.module_.generate(Xb.to(self.net_.compute_device),

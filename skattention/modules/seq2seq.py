@@ -243,42 +243,67 @@ def _forbid_specials(logits: torch.Tensor) -> torch.Tensor:
     return logits
 
 
+def output_caps(max_length, batch_size: int) -> list[int]:
+    """The longest output of each sequence: ``max_length`` for all, or one per sequence."""
+    if isinstance(max_length, int):
+        return [max_length] * batch_size
+    caps = [int(c) for c in max_length]
+    if len(caps) != batch_size or min(caps, default=1) < 1:
+        raise ValueError(f"max_length must be an int >= 1 or {batch_size} of them, got {max_length!r}.")
+    return caps
+
+
 @torch.no_grad()
-def greedy_search(decoder, state, batch_size: int, max_length: int):
+def greedy_search(decoder, state, batch_size: int, max_length):
+    """Greedy decoding; ``max_length``: the longest output, for all sequences
+    (an int) or per sequence, so that a sequence's output never depends on
+    the others of its batch."""
+    caps = output_caps(max_length, batch_size)
     device = state["memory"].device
+    cap = torch.tensor(caps, device=device)
     prev = torch.full((batch_size,), BOS_ID, dtype=torch.long, device=device)
     done = torch.zeros(batch_size, dtype=torch.bool, device=device)
     tokens, weights = [], []
-    for _ in range(max_length):
+    for t in range(max(caps)):
         logits, state, w = decoder.step(prev, state)
         prev = _forbid_specials(logits).argmax(-1)
         prev = prev.masked_fill(done, EOS_ID)
         tokens.append(prev)
         weights.append(w)
-        done |= prev == EOS_ID
+        done |= (prev == EOS_ID) | (cap <= t + 1)
         if bool(done.all()):
             break
     ids = torch.stack(tokens, 1).cpu()
     align = None if weights[0] is None else torch.stack(weights, 1).float().cpu()
     out = []
     for b in range(batch_size):
-        seq = ids[b].tolist()
+        seq = ids[b, : caps[b]].tolist()
         n = seq.index(EOS_ID) if EOS_ID in seq else len(seq)
         out.append((seq[:n], None if align is None else align[b, :n].numpy()))
     return out
 
 
 @torch.no_grad()
-def beam_search(decoder, state, batch_size: int, beam_size: int, max_length: int, length_penalty: float):
+def beam_search(decoder, state, batch_size: int, beam_size: int, max_length, length_penalty: float,
+                early_stopping: bool = True, return_finished: bool = False):
     """Beam search with length normalisation.
 
     Finished hypotheses are ranked by ``log p / length ** length_penalty``
-    (0 disables the normalisation). An end token finishes a hypothesis only
-    when it ranks among the ``beam_size`` best candidates; a sentence stops
-    once ``beam_size`` hypotheses have ended and no live one can still beat
-    them, or at ``max_length``.
+    (0 disables the normalisation; ``length`` counts the end token). An end
+    token finishes a hypothesis only when it ranks among the ``beam_size``
+    best candidates. A sentence stops at its output cap (``max_length``, an
+    int or one per sentence, as in :func:`greedy_search`), or earlier, with
+    ``early_stopping``, once ``beam_size`` hypotheses have ended and no live
+    one can still beat the best of them. That test is exact: log
+    probabilities only fall as an output grows, so a live hypothesis of
+    score ``s`` can at best end with ``s / cap ** length_penalty``, its score
+    spread over the longest output allowed; early stopping never changes the
+    result. A sentence in which nothing ended by its cap returns its best
+    live hypothesis. ``return_finished`` also returns, per sentence, every
+    hypothesis that ended, as ``(normalised score, token ids)``.
     """
     K = beam_size
+    caps = output_caps(max_length, batch_size)
     device = state["memory"].device
     state = decoder.reorder(state, torch.arange(batch_size, device=device).repeat_interleave(K))
     scores = torch.full((batch_size, K), -float("inf"), device=device)
@@ -287,7 +312,8 @@ def beam_search(decoder, state, batch_size: int, beam_size: int, max_length: int
     history = torch.zeros(batch_size * K, 0, dtype=torch.long, device=device)
     align = None
     finished: list[list] = [[] for _ in range(batch_size)]
-    for t in range(max_length):
+    running = [True] * batch_size
+    for t in range(max(caps)):
         logits, state, w = decoder.step(prev, state)
         logp = F.log_softmax(_forbid_specials(logits).float(), dim=-1)
         V = logp.shape[-1]
@@ -295,11 +321,12 @@ def beam_search(decoder, state, batch_size: int, beam_size: int, max_length: int
         top_scores, top_idx = cand.topk(min(2 * K, K * V), dim=1)
         beam_idx, token_idx = top_idx // V, top_idx % V
         new_scores = torch.full((batch_size, K), -float("inf"), device=device)
-        new_beams = torch.zeros(batch_size, K, dtype=torch.long, device=device)
+        new_beams = torch.arange(batch_size, device=device).repeat_interleave(K).view(batch_size, K) * K
         new_tokens = torch.full((batch_size, K), EOS_ID, dtype=torch.long, device=device)
         ts, bi, ti = top_scores.tolist(), beam_idx.tolist(), token_idx.tolist()
+        capped = []  # sentences that reach their cap at this step with nothing ended
         for b in range(batch_size):
-            if bool(torch.isinf(scores[b]).all()):  # this sentence is done
+            if not running[b]:
                 continue
             filled = 0
             for rank, (s, k, tok) in enumerate(zip(ts[b], bi[b], ti[b])):
@@ -317,12 +344,14 @@ def beam_search(decoder, state, batch_size: int, beam_size: int, max_length: int
                     new_beams[b, filled] = src
                     new_tokens[b, filled] = tok
                     filled += 1
-            # done once K hypotheses ended and none of the live ones can still beat the best
-            # of them (exact without length normalisation: scores only fall as outputs grow)
-            if len(finished[b]) >= K:
-                best_live = new_scores[b, 0].item() / ((t + 1) ** length_penalty)
+            if t + 1 >= caps[b]:
+                running[b] = False
+                if not finished[b]:
+                    capped.append(b)
+            elif early_stopping and len(finished[b]) >= K:
+                best_live = new_scores[b, 0].item() / (caps[b] ** length_penalty)
                 if max(h[0] for h in finished[b]) >= best_live:
-                    new_scores[b] = -float("inf")
+                    running[b] = False
         index = new_beams.view(-1)
         state = decoder.reorder(state, index)
         prev = new_tokens.view(-1)
@@ -330,15 +359,16 @@ def beam_search(decoder, state, batch_size: int, beam_size: int, max_length: int
         if w is not None:
             step = w.float().index_select(0, index)[:, None]
             align = step if align is None else torch.cat([align.index_select(0, index), step], dim=1)
-        scores = new_scores
-        if bool(torch.isinf(scores).all()):
+        for b in capped:  # the best live hypothesis, as long as the cap allows
+            finished[b].append((new_scores[b, 0].item(), history[b * K].tolist(),
+                                None if align is None else align[b * K]))
+        scores = new_scores.masked_fill(~torch.tensor(running, device=device)[:, None], -float("inf"))
+        if not any(running):
             break
     out = []
     for b in range(batch_size):
-        if not finished[b]:  # nothing ended within max_length: take the best live beam
-            src = b * K
-            a = None if align is None else align[src]
-            finished[b].append((scores[b, 0].item(), history[src].tolist(), a))
         _, seq, a = max(finished[b], key=lambda h: h[0])
         out.append((seq, None if a is None else a.float().cpu().numpy()))
+    if return_finished:
+        return out, [[(norm, seq) for norm, seq, _ in hypotheses] for hypotheses in finished]
     return out
