@@ -29,6 +29,8 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sp
 
+from ._graphs import check_edges, split_graphs
+
 TOKENS = "tokens"
 NUMERIC = "numeric"
 
@@ -46,12 +48,16 @@ class Sequences:
     lengths : ndarray of int64
     n_features : int or None
         Feature count of numeric sequences, None for tokens.
+    edges : list of ndarray or None
+        Graphs: each graph's ``(n_edges, 2)`` int64 node positions (``data``
+        holds the nodes); None for sequences.
     """
 
     kind: str
     data: list
     lengths: np.ndarray
     n_features: int | None = None
+    edges: list | None = None
 
     def __len__(self) -> int:
         return len(self.data)
@@ -59,7 +65,8 @@ class Sequences:
     def subset(self, indices) -> Sequences:
         indices = np.asarray(indices, dtype=np.int64)
         return Sequences(
-            self.kind, [self.data[i] for i in indices], self.lengths[indices], self.n_features
+            self.kind, [self.data[i] for i in indices], self.lengths[indices], self.n_features,
+            None if self.edges is None else [self.edges[i] for i in indices],
         )
 
 
@@ -207,6 +214,7 @@ def check_sequences(
     kind: str | None = None,
     n_features: int | None = None,
     allow_empty: bool = True,
+    graphs: bool | None = None,
     name: str = "X",
 ) -> Sequences:
     """Validate ``X`` and return it as :class:`Sequences`.
@@ -221,6 +229,8 @@ def check_sequences(
         The feature count seen at fit time for numeric input.
     allow_empty : bool
         Whether zero-length sequences are accepted.
+    graphs : bool or None
+        Whether the estimator was fitted on graphs (None: either is fine).
     name : str
         Name used in error messages.
 
@@ -236,6 +246,10 @@ def check_sequences(
     seqs = _as_list_of_sequences(X, name)
     if len(seqs) == 0:
         raise ValueError(f"{name} is empty; expected at least one sequence.")
+    seqs, edges = split_graphs(seqs, name)
+    if graphs is not None and graphs != (edges is not None):
+        raise TypeError(f"{name} holds {'graphs' if edges is not None else 'sequences'} but the estimator was "
+                        f"fitted on {'graphs' if graphs else 'sequences'}.")
 
     kinds = [_sequence_kind(s, i, name) for i, s in enumerate(seqs)]
     seen = [k for k in kinds if k]
@@ -280,7 +294,7 @@ def check_sequences(
             f"{name}[{i}] is empty; a sequence-level estimator needs at least one element per "
             "sequence."
         )
-    return Sequences(found, data, lengths, n_feat)
+    return Sequences(found, data, lengths, n_feat, None if edges is None else check_edges(edges, lengths, name))
 
 
 def truncate(seqs: Sequences, max_length: int) -> Sequences:

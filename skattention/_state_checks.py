@@ -81,6 +81,8 @@ def check_input_encoder(enc, where: str) -> None:
                       "padding and unknown entries)")
     else:
         _fail(f"{where}.kind_", f"must be {TOKENS!r} or {NUMERIC!r}, not {kind!r}")
+    if not isinstance(state.get("graph_", False), bool):  # files written before graphs lack it: sequences
+        _fail(f"{where}.graph_", "must be a bool")
     _int(state.get("max_word_length"), f"{where}.max_word_length", 1)
     length = state.get("mean_length_", 1.0)  # files written before sum pooling lack it
     if not isinstance(length, (float, int, np.floating)) or isinstance(length, bool) or not np.isfinite(length) \

@@ -9,6 +9,7 @@ from collections import Counter
 import numpy as np
 
 from ._diagnostics import check_vocabulary
+from ._graphs import graph_items
 from ._pretrained import vector_rows
 from ._sequences import NUMERIC, Sequences
 
@@ -157,11 +158,14 @@ class InputEncoder:
         the same vocabularies and (up to rounding) the same scaling."""
         if not hasattr(self, "_counts") and not hasattr(self, "_moments"):
             self.kind_, self.n_features_ = X.kind, X.n_features
+            self.graph_ = X.edges is not None
             self._n_sequences, self._n_elements = 0, 0
             if X.kind == NUMERIC:
                 self._moments = RunningMoments()
             else:
                 self._counts, self._n_tokens = Counter(), 0
+        elif self.graph_ != (X.edges is not None):
+            raise TypeError("X mixes graphs and sequences; all of it must be graphs or all sequences.")
         self._n_sequences += len(X)
         self._n_elements += int(X.lengths.sum())
         if self.kind_ == NUMERIC:
@@ -206,10 +210,11 @@ class InputEncoder:
         return self
 
     def module_kwargs(self) -> dict:
-        """Sizes the embedding module needs."""
+        """Sizes the embedding module needs (and ``graph=True`` for graphs)."""
+        graph = {"graph": True} if getattr(self, "graph_", False) else {}  # files before graphs: sequences
         if self.kind_ == NUMERIC:
-            return {"n_features": int(self.n_features_)}
-        kwargs = {
+            return {"n_features": int(self.n_features_), **graph}
+        kwargs = {**graph,
             "n_tokens": len(self.vocab_),
             "n_chars": len(self.chars_) if self.char_features else 0,
         }
@@ -219,6 +224,14 @@ class InputEncoder:
         return kwargs
 
     def transform(self, X: Sequences) -> list[dict]:
+        """One item per sequence; graphs add their nodes' ``degrees`` and ``distances``."""
+        items = self._elements(X)
+        if X.edges is not None:
+            for item, edges, n in zip(items, X.edges, X.lengths):
+                item.update(graph_items(edges, int(n)))
+        return items
+
+    def _elements(self, X: Sequences) -> list[dict]:
         if self.kind_ == NUMERIC:
             return [{"features": np.clip((a - self.mean_) / self.scale_, -MAX_STANDARDIZED, MAX_STANDARDIZED)}
                     for a in X.data]

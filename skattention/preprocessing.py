@@ -1,6 +1,6 @@
 """Preprocessing: other layouts of sequence data (a pandas long-format table,
-padded arrays with lengths) turned into the lists of variable-length
-sequences every estimator takes."""
+padded arrays with lengths, networkx graphs) turned into the lists of
+variable-length sequences (or graphs) every estimator takes."""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-__all__ = ["from_long_format", "from_padded"]
+from ._graphs import Graph
+
+__all__ = ["Graph", "from_long_format", "from_networkx", "from_padded"]
 
 
 def from_long_format(
@@ -209,3 +211,63 @@ def from_padded(X, lengths) -> list[np.ndarray]:
         if not 0 <= length <= max_len:
             raise ValueError(f"lengths[{i}] = {int(length)} is outside [0, max_len={max_len}].")
     return [X[i, : int(length)].copy() for i, length in enumerate(lengths)]
+
+
+def from_networkx(graphs, node_attribute: str | None = None, *, label_attribute: str | None = None):
+    """Turn networkx graphs into the ``(nodes, edges)`` graphs the estimators take.
+
+    Nodes keep networkx's order (``list(graph.nodes)``); edges become pairs of
+    positions in it, undirected.
+
+    Parameters
+    ----------
+    graphs : iterable of networkx graphs
+    node_attribute : str or None
+        The node attribute that holds each node's token (a hashable scalar)
+        or its feature vector (a list or array of numbers, the same length
+        for every node). None gives every node the same token, ``"node"``:
+        the model then reads the structure alone (degrees and distances).
+    label_attribute : str, optional
+        A node attribute holding each node's label or value: also return
+        ``y``, one array per graph, for the token estimators.
+
+    Returns
+    -------
+    X : list of Graph
+    y : list of ndarray
+        Only with ``label_attribute``.
+
+    Raises
+    ------
+    ValueError
+        When a node lacks an attribute asked for (the message names the
+        graph and the node).
+
+    Examples
+    --------
+    >>> import networkx as nx
+    >>> from skattention.preprocessing import from_networkx
+    >>> g = nx.path_graph(3)
+    >>> nx.set_node_attributes(g, {0: "C", 1: "C", 2: "O"}, "element")
+    >>> X = from_networkx([g], "element")
+    >>> X[0].nodes, X[0].edges.tolist()
+    (['C', 'C', 'O'], [[0, 1], [1, 2]])
+    """
+    X, y = [], []
+    for i, graph in enumerate(graphs):
+        order = list(graph.nodes)
+        position = {node: k for k, node in enumerate(order)}
+
+        def attribute(node, name, i=i, graph=graph):
+            if name not in graph.nodes[node]:
+                raise ValueError(f"graphs[{i}] has a node {node!r} without the attribute {name!r}.")
+            return graph.nodes[node][name]
+
+        values = ["node"] * len(order) if node_attribute is None else [attribute(n, node_attribute) for n in order]
+        if values and not isinstance(values[0], (str, bytes)) and np.ndim(values[0]) >= 1:
+            values = np.asarray(values, dtype=np.float32)
+        edges = np.array([[position[u], position[v]] for u, v in graph.edges()], dtype=np.int64).reshape(-1, 2)
+        X.append(Graph(values, edges))
+        if label_attribute is not None:
+            y.append(np.asarray([attribute(n, label_attribute) for n in order]))
+    return (X, y) if label_attribute is not None else X

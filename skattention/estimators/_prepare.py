@@ -46,7 +46,8 @@ class _Preparation:
         if not fitted:
             return check_sequences(X, allow_empty=self._token_level)
         enc = self.input_encoder_
-        return check_sequences(X, kind=enc.kind_, n_features=enc.n_features_, allow_empty=self._token_level)
+        return check_sequences(X, kind=enc.kind_, n_features=enc.n_features_, allow_empty=self._token_level,
+                               graphs=getattr(enc, "graph_", False))  # files written before graphs: sequences
 
     def _validate(self, X, y=None, *, fitted: bool = True, training: bool = True, warn: bool = True,
                   check_X=None) -> Checked:
@@ -86,6 +87,11 @@ class _Preparation:
         which loses no output."""
         if self.max_length is None or not len(seqs) or seqs.lengths.max() <= self.max_length:
             return seqs, y, None
+        if seqs.edges is not None:
+            i = int(np.flatnonzero(seqs.lengths > self.max_length)[0])
+            raise ValueError(f"X[{i}] is a graph of {int(seqs.lengths[i])} nodes, more than max_length="
+                             f"{self.max_length}; a graph cannot be cut into windows: raise max_length or "
+                             "set it to None.")
         long = int((seqs.lengths > self.max_length).sum())
         owners = None
         if self._windowed:

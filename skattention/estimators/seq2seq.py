@@ -158,6 +158,13 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
             raise ValueError(f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}.")
 
     # ------------------------------------------------------------- targets
+    def _check_X(self, X, *, fitted: bool) -> Sequences:
+        seqs = super()._check_X(X, fitted=fitted)
+        if seqs.edges is not None:
+            raise TypeError("X holds graphs; AttentionSeq2Seq reads sequences (graphs go to the token and "
+                            "sequence estimators).")
+        return seqs
+
     def _check_targets(self, y, X: Sequences):
         if y is None:
             raise ValueError("This estimator requires y to be passed, but the target y is None; pass "

@@ -122,8 +122,12 @@ class _SequenceEstimator(BaseSequenceEstimator):
         """``ngrams`` as fitted: 0 for numeric input, ``"auto"`` resolved by the task."""
         if self.input_encoder_.kind_ == NUMERIC:
             return 0
-        if self.ngrams == "auto":
-            return 0 if self._regression else 2
+        graph = getattr(self.input_encoder_, "graph_", False)
+        if self.ngrams == "auto":  # a graph's nodes have no order, so no n-grams beyond single tokens
+            return 0 if self._regression else 1 if graph else 2
+        if graph and self.ngrams > 1:
+            raise ValueError(f"ngrams={self.ngrams} reads runs of neighbouring tokens; a graph's nodes have no "
+                             "order: use ngrams=1 (the bag of node tokens), 0 or 'auto'.")
         return int(self.ngrams)
 
     def _patch_size(self) -> int:
@@ -135,6 +139,8 @@ class _SequenceEstimator(BaseSequenceEstimator):
                 raise ValueError(f"patch_size={self.patch_size} groups numeric elements; X holds tokens, "
                                  "which take patch_size=1 or 'auto'.")
             return int(self.patch_size)
+        if getattr(enc, "graph_", False):  # nodes have no order: no patches
+            return 1
         # files written before patching have no mean length: 1.0, one position per element
         return max(1, round(getattr(enc, "mean_length_", 1.0) / PATCH_TARGET_POSITIONS)) if numeric else 1
 

@@ -43,6 +43,12 @@ class Batch:
     target_in : LongTensor ``(B, T')``, optional
         A sequence-to-sequence decoder's input in training (the start token,
         then the target shifted right).
+    degrees : LongTensor ``(B, T)``, optional
+        Graphs: each node's number of neighbours (capped).
+    distances : Tensor ``(B, T, T)`` of small ints, optional
+        Graphs: the shortest-path distance between every two nodes (capped;
+        a last value for nodes in different components). The model turns it
+        into the pairwise term, a learned bias per distance.
 
     Examples
     --------
@@ -61,6 +67,8 @@ class Batch:
     features: torch.Tensor | None = None
     pairwise: torch.Tensor | None = None
     target_in: torch.Tensor | None = None
+    degrees: torch.Tensor | None = None
+    distances: torch.Tensor | None = None
 
     def __len__(self) -> int:
         return len(self.lengths)

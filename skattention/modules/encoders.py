@@ -10,7 +10,8 @@ They are found by name in :data:`ENCODERS`, a registry: each class says how
 it is built from the shared model sizes (``build``) and what it needs and
 gives (``uses_heads``: ``d_model`` must divide into heads; ``even_width``:
 ``d_model`` must be even; ``positional``: it takes a positional encoding;
-``bidirectional``: its states read both directions). A new encoder is one
+``bidirectional``: its states read both directions; ``ordered``: it reads
+the elements' order by itself, so it cannot take graphs). A new encoder is one
 subclass of :class:`Encoder` (which holds the defaults of a self-attention
 stack) plus :func:`register_encoder`.
 """
@@ -46,6 +47,8 @@ class Encoder(nn.Module):
 
     has_attention = True
     uses_heads, even_width, positional, bidirectional = True, False, False, False
+    #: whether it reads the order of the elements by itself (a recurrence does; a graph's nodes have none)
+    ordered = False
 
     @classmethod
     def build(cls, d_model, n_heads, n_layers, dropout, score, **kwargs):
@@ -99,6 +102,7 @@ class BiRNNEncoder(Encoder):
 
     has_attention = False
     uses_heads, even_width, positional, bidirectional = False, True, False, True
+    ordered = True
 
     @classmethod
     def build(cls, d_model, n_heads, n_layers, dropout, score, **kwargs):
@@ -134,7 +138,7 @@ class HybridEncoder(Encoder):
     (long-range interactions). The RNN carries position, so no positional
     encoding is added."""
 
-    even_width, bidirectional = True, True
+    even_width, bidirectional, ordered = True, True, True
 
     def __init__(self, d_model: int, n_heads: int = 4, n_layers: int = 2, dropout: float = 0.1,
                  score: str = "scaled_dot", n_attention_layers: int = 1, cell: str = "lstm"):

@@ -13,6 +13,7 @@ from typing import NamedTuple
 import torch
 from torch import nn
 
+from .._graphs import MAX_DEGREE, UNREACHABLE
 from ..attention import AttentionPooling, lengths_to_mask
 from .batch import Batch
 from .embeddings import NumericEmbedding, TokenEmbedding
@@ -56,6 +57,14 @@ class Backbone(nn.Module):
     word_dim, vector_rows, n_vectors, freeze_vectors
         Token input with pretrained vectors (see
         :class:`~skattention.modules.embeddings.TokenEmbedding`).
+    graph : bool
+        The inputs are graphs (batches carry ``degrees`` and ``distances``):
+        no positional encoding (nodes have no order), a learned embedding of
+        each node's degree added to its embedding, and a learned bias per
+        shortest-path distance added to every self-attention score (as in
+        Graphormer). Both start at zero. An encoder that reads order by
+        itself cannot take graphs; ``"hybrid"`` becomes its attention part, a
+        ``"transformer"`` stack of ``n_layers``.
     """
 
     def __init__(self, *, n_tokens: int = 0, n_chars: int = 0, n_features: int = 0, d_model: int = 128,
@@ -63,8 +72,22 @@ class Backbone(nn.Module):
                  attention: str = "scaled_dot", positional: str | None = "sinusoidal",
                  word_dropout: float = 0.05, char_channels: int = 64, cls_token: bool = False,
                  patch_size: int = 1, word_dim: int | None = None, vector_rows=None, n_vectors: int = 0,
-                 freeze_vectors: bool = False):
+                 freeze_vectors: bool = False, graph: bool = False):
         super().__init__()
+        self.degrees = self.distance_bias = None
+        if graph:
+            if patch_size > 1:
+                raise ValueError("patch_size > 1 groups neighbouring elements; a graph's nodes have no order.")
+            if encoder in ENCODERS and getattr(ENCODERS[encoder], "ordered", False):
+                if encoder != "hybrid":
+                    raise ValueError(f"encoder={encoder!r} reads the order of the elements, which a graph's "
+                                     "nodes do not have; use 'transformer' (or 'hybrid', its attention part).")
+                encoder = "transformer"
+            positional = None
+            self.degrees = nn.Embedding(MAX_DEGREE + 1, d_model)
+            self.distance_bias = nn.Embedding(UNREACHABLE + 1, 1)
+            nn.init.zeros_(self.degrees.weight)
+            nn.init.zeros_(self.distance_bias.weight)
         if patch_size > 1 and n_tokens:
             raise ValueError("patch_size > 1 applies to numeric input, not tokens.")
         if vector_rows is not None and not n_tokens:
@@ -97,6 +120,14 @@ class Backbone(nn.Module):
             x = self.embed(batch.tokens, batch.chars, batch.char_index)
         else:
             x = self.embed(features)
+        pairwise = batch.pairwise
+        if self.degrees is not None:
+            if batch.degrees is None or batch.distances is None:
+                raise ValueError("A graph model needs batches of graphs (degrees and distances).")
+            if pairwise is not None:
+                raise ValueError("A graph's pairwise term is its learned distance bias; give no other.")
+            x = x + self.degrees(batch.degrees.to(x.device)).to(x.dtype)
+            pairwise = self.distance_bias(batch.distances.to(x.device).long()).squeeze(-1)
         if self.cls is not None:
             x = torch.cat([self.cls.expand(x.shape[0], -1, -1).to(x.dtype), x], dim=1)
             lengths = lengths + 1
@@ -106,11 +137,10 @@ class Backbone(nn.Module):
         padded = torch.compiler.is_compiling() or bool((lengths < x.shape[1]).any())
         lengths = lengths.to(x.device, non_blocking=True)
         mask = lengths_to_mask(lengths, x.shape[1])
-        pairwise = None
-        if batch.pairwise is not None:
+        if pairwise is not None:
             if not self.encoder.has_attention:
                 raise ValueError("A pairwise term needs self-attention; encoder='birnn' has none.")
-            pairwise = pairwise_mask(batch.pairwise, mask, cls=self.cls is not None)
+            pairwise = pairwise_mask(pairwise, mask, cls=self.cls is not None)
         # no mask at all when nothing is padded: the fused attention kernels run unmasked
         extra = {} if pairwise is None else {"pairwise": pairwise}  # encoders without attention need not take it
         h, weights = self.encoder(x, lengths, mask if padded else None, need_weights, **extra)
