@@ -21,6 +21,10 @@ from .encoders import ENCODERS, make_encoder
 from .ngrams import NGramLinear
 
 POOLINGS = ("attention", "mean", "max", "sum", "cls", "combined")
+#: a graph's distance bias starts at -DISTANCE_PRIOR per edge of distance. Chosen on ESOL, 4-fold CV on the
+#: training part of the benchmark's first fold (pooling="combined"): RMSE 0.680 starting at 0, 0.656 at 0.5,
+#: 0.670 at 1.0
+DISTANCE_PRIOR = 0.5
 
 
 class WithAuxiliary(NamedTuple):
@@ -62,7 +66,8 @@ class Backbone(nn.Module):
         no positional encoding (nodes have no order), a learned embedding of
         each node's degree added to its embedding, and a learned bias per
         shortest-path distance added to every self-attention score (as in
-        Graphormer). Both start at zero. An encoder that reads order by
+        Graphormer). The degree embedding starts at zero, the distance bias
+        at ``-DISTANCE_PRIOR`` per edge (near nodes first). An encoder that reads order by
         itself cannot take graphs; ``"hybrid"`` becomes its attention part, a
         ``"transformer"`` stack of ``n_layers``.
     """
@@ -87,7 +92,8 @@ class Backbone(nn.Module):
             self.degrees = nn.Embedding(MAX_DEGREE + 1, d_model)
             self.distance_bias = nn.Embedding(UNREACHABLE + 1, 1)
             nn.init.zeros_(self.degrees.weight)
-            nn.init.zeros_(self.distance_bias.weight)
+            with torch.no_grad():  # a preference for near nodes, which training may undo
+                self.distance_bias.weight[:, 0] = -DISTANCE_PRIOR * torch.arange(UNREACHABLE + 1.0)
         if patch_size > 1 and n_tokens:
             raise ValueError("patch_size > 1 applies to numeric input, not tokens.")
         if vector_rows is not None and not n_tokens:
