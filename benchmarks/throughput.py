@@ -18,6 +18,13 @@ the median of 3 ``predict`` calls on the EWT test split.
     python benchmarks/throughput.py            # about 8 minutes on 2 cores
     python benchmarks/throughput.py --quick
     python benchmarks/throughput.py --profile  # torch.profiler table of the default tagger's predict
+    python benchmarks/throughput.py --compare REV  # the default tagger here and at commit REV
+
+``--compare REV`` times the default tagger (training and predict tokens/s, as
+above, on the first 4,000 EWT training sentences) in this tree and in a
+temporary worktree of commit ``REV``, in alternating runs (``--repeats``,
+default 3), and writes ``results/throughput_compare.*`` with the medians and
+their ratio: the same-machine comparison a refactoring must pass.
 
 ``--profile`` writes ``results/predict_profile.txt``: where the time of
 ``predict`` on the EWT test split goes, operator by operator, plus the share
@@ -28,11 +35,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 from _common import report
@@ -52,33 +62,77 @@ def _epoch_seconds(model) -> float:
     return float(statistics.median(model.history_["dur"]))
 
 
-def _predict_rate(model, X, **net_attrs) -> float:
+def _predict_rate(model, X, clock=time.perf_counter, **net_attrs) -> float:
+    """Tokens per second of ``predict`` (median of 3); ``clock=time.process_time``: per CPU second
+    of this process, which other work on a shared machine disturbs less than wall time."""
     for key, value in net_attrs.items():
         setattr(model.net_, key, value)
     model.predict(X[:200])  # warm
     times = []
     for _ in range(3):
-        start = time.perf_counter()
+        start = clock()
         model.predict(X)
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return _tokens(X) / statistics.median(times)
 
 
-def worker(encoder: str, quick: bool) -> dict:
+def worker(encoder: str, quick: bool, n_train: int | None = None) -> dict:
     """Fit one encoder's tagger; runs in its own process (quick: on part of the dev split,
-    faster to read)."""
+    faster to read; ``n_train``: on the first sentences of the training split)."""
     X, y = load_ud_english_ewt("dev" if quick else "train")
     X_test, _ = load_ud_english_ewt("test")
     if quick:
         X, y, X_test = X[:300], y[:300], X_test[:200]
+    if n_train:
+        X, y = X[:n_train], y[:n_train]
     model = AttentionTokenClassifier(encoder=encoder, max_epochs=2 if quick else 3, train_split=None,
                                      patience=None, random_state=0).fit(X, y)
     row = {"model": f"AttentionTokenClassifier(encoder={encoder!r})",
            "train_tokens_per_s": _tokens(X) / _epoch_seconds(model),
            "predict_tokens_per_s": _predict_rate(model, X_test),
            "predict_tokens_per_s_bf16": _predict_rate(model, X_test, precision="bf16"),
-           "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20}
+           "predict_tokens_per_cpu_s": _predict_rate(model, X_test, clock=time.process_time, precision="32"),
+           "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20,
+           "skattention": str(Path(sys.modules["skattention"].__file__).parent.parent)}
     return row
+
+
+def compare(rev: str, repeats: int, quick: bool) -> None:
+    """The default tagger in this tree and at commit ``rev``, in alternating runs."""
+    here = Path(__file__).resolve().parents[1]
+    commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=here, check=True, capture_output=True,
+                            text=True).stdout.strip()
+    old = Path(tempfile.mkdtemp()) / f"skattention-{commit}"
+    subprocess.run(["git", "worktree", "add", "--detach", str(old), rev], cwd=here, check=True, capture_output=True)
+    runs: dict = {commit: [], "this tree": []}
+    try:
+        for _ in range(repeats):
+            for label, tree in ((commit, old), ("this tree", here)):
+                cmd = [sys.executable, __file__, "--worker", "hybrid", "--train-sentences",
+                       "300" if quick else "4000"] + (["--quick"] if quick else [])
+                env = {**os.environ, "PYTHONPATH": str(tree)}
+                out = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env, cwd=tree).stdout
+                row = json.loads(out.strip().splitlines()[-1])
+                assert Path(row["skattention"]) == tree, row["skattention"]  # the tree's own package ran
+                runs[label].append(row)
+                print(label, row, flush=True)
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", str(old)], cwd=here, check=False)
+    keys = ("train_tokens_per_s", "predict_tokens_per_s", "predict_tokens_per_cpu_s")
+    rows = [{"tree": label, **{k: float(statistics.median(r[k] for r in rs)) for k in keys},
+             "runs": [{k: r[k] for k in keys} for r in rs]} for label, rs in runs.items()]
+    ratio = {k: rows[1][k] / rows[0][k] for k in keys}
+    table = "\n".join(["| tree | train tokens/s | predict tokens/s | predict tokens per CPU second |",
+                       "|---|---|---|---|"] + [
+        f"| {r['tree']} | {r['train_tokens_per_s']:,.0f} | {r['predict_tokens_per_s']:,.0f} | "
+        f"{r['predict_tokens_per_cpu_s']:,.0f} |" for r in rows] + [
+        f"| ratio, this tree / {commit} | {ratio['train_tokens_per_s']:.3f} | {ratio['predict_tokens_per_s']:.3f} | "
+        f"{ratio['predict_tokens_per_cpu_s']:.3f} |"])
+    note = (f"The default tagger (hybrid encoder) trained on the first {300 if quick else 4000:,} EWT training "
+            f"sentences and predicting the test split, {repeats} alternating runs of each tree in fresh processes; "
+            f"medians over the runs. Commit {commit} against this tree. CPU seconds (the process's, both threads) "
+            "are less disturbed than wall time by other work on a shared machine.")
+    report("throughput_compare", rows, "", quick=quick, table=table, note=note, ratio=ratio, old_commit=commit)
 
 
 def profile_predict() -> str:
@@ -159,7 +213,13 @@ def main():
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--worker", choices=ENCODERS, help=argparse.SUPPRESS)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--compare", metavar="REV")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--train-sentences", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.compare:
+        compare(args.compare, args.repeats, args.quick)
+        return
     if args.profile:
         from _common import RESULTS
 
@@ -168,7 +228,7 @@ def main():
         (RESULTS / "predict_profile.txt").write_text(text + "\n")
         return
     if args.worker:
-        print(json.dumps(worker(args.worker, args.quick)))
+        print(json.dumps(worker(args.worker, args.quick, args.train_sentences)))
         return
 
     encoder_rows = []
