@@ -179,9 +179,6 @@ def pairwise_mask(pairwise: torch.Tensor, mask: torch.Tensor, cls: bool = False)
     pairwise = pairwise.to(mask.device)
     if cls:  # the summary position relates to every element as it would with no pairwise term
         pairwise = torch.nn.functional.pad(pairwise, (1, 0, 1, 0), value=True if pairwise.dtype == torch.bool else 0.0)
-        if pairwise.dtype == torch.bool:
-            pairwise[:, 0, :] = True
-            pairwise[:, :, 0] = True
     keys, queries = mask[:, None, :], mask[:, :, None]
     if pairwise.dtype == torch.bool:
         allowed = pairwise | torch.eye(T, dtype=torch.bool, device=mask.device)
