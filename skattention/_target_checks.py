@@ -18,11 +18,14 @@ def _check_y_length(y_list: list, n: int, name: str = "y") -> None:
         raise ValueError(f"X has {n} sequences but {name} has {len(y_list)} entries.")
 
 
-def check_token_targets(y, X: Sequences, *, numeric: bool) -> list:
+def check_token_targets(y, X: Sequences, *, numeric: bool, unlabelled: bool = False) -> list:
     """Validate per-element targets: one label sequence per input sequence.
 
-    Returns a list of 1-D object/float arrays (2-D ``(length, n_outputs)`` for
-    multi-output token regression).
+    With ``unlabelled``, an element may have no target: ``None`` (or NaN) as
+    its label, NaN in every output of a number; at least one element must
+    have one. Returns a list of 1-D object/float arrays (2-D ``(length,
+    n_outputs)`` for multi-output token regression), unlabelled elements as
+    None or NaN rows.
     """
     if y is None:
         raise ValueError(
@@ -54,7 +57,7 @@ def check_token_targets(y, X: Sequences, *, numeric: bool) -> list:
             if arr.ndim == 2 and arr.shape[1] == 0:
                 raise ValueError(f"y[{i}] has shape {arr.shape}: 0 outputs per element; at least 1 is needed.")
             if not np.isfinite(arr).all():
-                raise ValueError(f"y[{i}] contains NaN or infinity.")
+                _check_unlabelled_numbers(arr, i, unlabelled)
             width = 1 if arr.ndim == 1 else arr.shape[1]
             if length and n_outputs is not None and width != n_outputs:
                 raise ValueError(f"y[{i}] has {width} outputs per element but earlier ones have {n_outputs}.")
@@ -69,9 +72,36 @@ def check_token_targets(y, X: Sequences, *, numeric: bool) -> list:
                     raise TypeError(f"y[{i}] has a {type(label).__name__} at position {j}; labels must be "
                                     "hashable (str, int, ...).")
                 if _is_missing(label):
-                    raise ValueError(f"y[{i}] has a missing label (NaN or None) at position {j}.")
+                    if not unlabelled:
+                        raise ValueError(f"y[{i}] has a missing label (NaN or None) at position {j}.")
+                    arr[j] = None
             out.append(arr)
+    if unlabelled and sum(X.lengths) and not any(_labelled(a).any() for a in out):
+        raise ValueError("y has no labelled element: every label is None or NaN. Unlabelled elements are left "
+                         "out of training; at least one element needs a target.")
     return out
+
+
+def _labelled(targets: np.ndarray) -> np.ndarray:
+    """Which elements of one checked target sequence have a target."""
+    if not len(targets):
+        return np.zeros(0, dtype=bool)
+    if targets.dtype == object:
+        return np.array([label is not None for label in targets], dtype=bool)
+    return ~np.isnan(targets.reshape(len(targets), -1)).all(axis=1)
+
+
+def _check_unlabelled_numbers(arr: np.ndarray, i: int, unlabelled: bool) -> None:
+    """Non-finite numbers in ``y[i]``: NaN in every output of an element marks
+    it unlabelled (when allowed); anything else is an error."""
+    rows = arr.reshape(len(arr), -1)
+    if not unlabelled or np.isinf(rows).any():
+        raise ValueError(f"y[{i}] contains NaN or infinity." if not unlabelled else
+                         f"y[{i}] contains infinity (NaN marks an unlabelled element).")
+    partial = np.flatnonzero(np.isnan(rows).any(axis=1) & ~np.isnan(rows).all(axis=1))
+    if len(partial):
+        raise ValueError(f"y[{i}] has NaN in some but not all outputs of element {int(partial[0])}; an "
+                         "unlabelled element has NaN in every output.")
 
 
 def _check_label_list(arr: np.ndarray) -> None:

@@ -434,7 +434,8 @@ LABEL_ATOMS = {
     # str and int together cannot be ordered: the token classifier raises a
     # TypeError, the sequence classifier reads a list of them as strings, like
     # numpy and scikit-learn do; either is allowed here. None is a missing label:
-    # it must be rejected.
+    # the sequence classifier rejects it, the token classifier reads it as an
+    # unlabelled element (rejected only when no element has a label).
     "mixed": st.one_of(st.text(max_size=2), st.integers(-3, 3), st.none()),
 }
 
@@ -475,9 +476,8 @@ def token_label_targets(draw, data: Data) -> None:
     ys = [_as_label_seq(seq, fmt) for seq in raw]
     if kind == "mixed":
         data.may_raise.append("labels of unorderable types")
-    missing = [i for i, seq in enumerate(raw) if any(v is None for v in seq)]
-    if missing and not data.must_raise:
-        data.must_raise.append(("missing (None) label", (f"y[{missing[0]}]",)))
+    if sum(data.lengths) and all(v is None for seq in raw for v in seq) and not data.must_raise:
+        data.must_raise.append(("no labelled element (every label None)", ()))
     data.y = ys
     data.info["classes"] = labels
     data.info["label_kind"] = kind
@@ -511,7 +511,7 @@ def token_y_defect(draw, data: Data, numeric: bool) -> None:
     i = draw(uniform(0, n - 1))
     nonempty = [j for j, m in enumerate(data.lengths) if m]
     options = ["length", "count", "none", "seq_string", "seq_none", "0d"]
-    options += ["nan", "non_numeric", "width", "3d"] if numeric else ["unhashable", "missing"]
+    options += ["nan", "non_numeric", "width", "3d"] if numeric else ["unhashable", "all_missing"]
     defect = draw(st.sampled_from(options))
     if defect == "length":
         seq = list(ys[i])
@@ -532,9 +532,17 @@ def token_y_defect(draw, data: Data, numeric: bool) -> None:
     elif defect in ("nan", "non_numeric") and nonempty:
         i = draw(st.sampled_from(nonempty))
         seq = np.array(ys[i], dtype=object)
-        seq.reshape(-1)[0] = draw(st.sampled_from([np.nan, np.inf])) if defect == "nan" else "x"
+        value = draw(st.sampled_from([np.nan, np.inf])) if defect == "nan" else "x"
+        seq.reshape(-1)[0] = value
         ys[i] = seq.tolist()
         reason = (defect + " target", (f"y[{i}]",))
+        if defect == "nan" and value != value:  # NaN in every output of an element: unlabelled, allowed
+            if (data.info["width"] or 1) > 1:
+                reason = ("NaN in some outputs of an element", (f"y[{i}]",))
+            elif sum(data.lengths) > 1:  # another element keeps its number
+                return
+            else:
+                reason = ("no labelled element (the only one NaN)", ())
     elif defect == "width" and len(nonempty) >= 2:
         j = nonempty[-1]
         w = data.info["width"] or 1
@@ -547,13 +555,16 @@ def token_y_defect(draw, data: Data, numeric: bool) -> None:
     elif defect == "0d":
         ys[i] = np.array(1.0)
         reason = ("a 0-d array instead of a label sequence", (f"y[{i}]",))
-    elif defect in ("unhashable", "missing") and nonempty:
+    elif defect == "unhashable" and nonempty:
         i = draw(st.sampled_from(nonempty))
         seq = list(ys[i])
-        seq[draw(uniform(0, len(seq) - 1))] = draw(st.sampled_from(
-            [{"a": 1}, {1, 2}, ["y"]] if defect == "unhashable" else [None, float("nan"), np.nan]))
+        seq[draw(uniform(0, len(seq) - 1))] = draw(st.sampled_from([{"a": 1}, {1, 2}, ["y"]]))
         ys[i] = seq
-        reason = (f"{defect} label", (f"y[{i}]",))
+        reason = ("unhashable label", (f"y[{i}]",))
+    elif defect == "all_missing" and nonempty:
+        missing = draw(st.sampled_from([None, float("nan"), np.nan]))
+        data.y = [[missing] * len(seq) for seq in ys]
+        reason = ("no labelled element (every label missing)", ())
     else:
         return
     data.must_raise.append(reason)
@@ -1150,13 +1161,12 @@ def test_token_regressor_0d_target_arrays_are_rejected_clearly():
 
 def test_token_classifier_nan_labels_are_handled_consistently():
     # was: accepted when the label was the np.nan object itself, otherwise "y[0] has label
-    # nan, which is not among classes_ ['Y', 'Z', nan]"
+    # nan, which is not among classes_ ['Y', 'Z', nan]". Every form of a missing label now
+    # marks the element unlabelled, and none becomes a class.
     X = [["a", "b"], ["c"]]
-    for y in ([[np.nan, "Y"], ["Z"]], [[float("nan"), "Y"], ["Z"]],
-              [np.array([np.nan, 1.0]), np.array([2.0])], [[None, "Y"], ["Z"]]):
-        exc = _raises_clearly(lambda y=y: AttentionTokenClassifier(**TINY).fit(X, y),
-                              names=("y[0]",))
-        assert "not among classes_" not in str(exc)
+    for y, classes in (([[np.nan, "Y"], ["Z"]], ["Y", "Z"]), ([[float("nan"), "Y"], ["Z"]], ["Y", "Z"]),
+                       ([np.array([np.nan, 1.0]), np.array([2.0])], [1.0, 2.0]), ([[None, "Y"], ["Z"]], ["Y", "Z"])):
+        assert AttentionTokenClassifier(**TINY).fit(X, y).classes_.tolist() == classes
 
 
 @pytest.mark.parametrize("estimator", [AttentionSequenceRegressor, AttentionTokenRegressor])

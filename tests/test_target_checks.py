@@ -53,3 +53,25 @@ def test_ragged_multi_output_targets_and_nan_labels_name_the_index():
     labels[5] = np.nan
     with pytest.raises(ValueError, match=r"y\[5\] is a missing label"):
         check_sequence_targets(labels, 24, numeric=False)
+
+
+def test_unlabelled_elements_only_where_the_estimator_allows_them():
+    X = check_sequences([["a", "b"], ["c"]])
+    y = check_token_targets([["A", None], [np.nan]], X, numeric=False, unlabelled=True)
+    assert [a.tolist() for a in y] == [["A", None], [None]]
+    with pytest.raises(ValueError, match=r"y\[0\] has a missing label \(NaN or None\) at position 1"):
+        check_token_targets([["A", None], ["B"]], X, numeric=False)  # the baselines' rule
+    numbers = check_token_targets([[1.0, np.nan], [2.0]], X, numeric=True, unlabelled=True)
+    assert np.isnan(numbers[0][1]) and numbers[1].tolist() == [2.0]
+    rows = check_token_targets([np.array([[1.0, 2.0], [np.nan, np.nan]]), np.array([[3.0, 4.0]])], X,
+                               numeric=True, unlabelled=True)
+    assert np.isnan(rows[0][1]).all()
+    with pytest.raises(ValueError, match=r"y\[1\] contains infinity \(NaN marks an unlabelled element\)"):
+        check_token_targets([[1.0, 2.0], [np.inf]], X, numeric=True, unlabelled=True)
+    with pytest.raises(ValueError, match=r"y\[0\] has NaN in some but not all outputs of element 1"):
+        check_token_targets([np.array([[1.0, 2.0], [np.nan, 3.0]]), np.array([[3.0, 4.0]])], X,
+                            numeric=True, unlabelled=True)
+    with pytest.raises(ValueError, match="y has no labelled element"):
+        check_token_targets([[None, None], [None]], X, numeric=False, unlabelled=True)
+    with pytest.raises(ValueError, match="y has no labelled element"):
+        check_token_targets([[np.nan, np.nan], [np.nan]], X, numeric=True, unlabelled=True)

@@ -9,6 +9,7 @@ from collections import Counter
 import numpy as np
 from sklearn.preprocessing import LabelEncoder
 
+from .._batching import IGNORE_INDEX
 from .._diagnostics import check_classes, check_constant
 from .._vocab import RunningMoments, TargetScaler
 from ..modules import MaskedMSELoss, class_probabilities
@@ -17,6 +18,17 @@ from ..modules import MaskedMSELoss, class_probabilities
 def _plain(label):
     """A numpy scalar as the Python value it holds."""
     return label.item() if isinstance(label, np.generic) else label
+
+
+def _encode_labelled(encode, labels) -> np.ndarray:
+    """One sequence's class indices; unlabelled elements (None) become the
+    ignored index, as padding is."""
+    labels = np.asarray(labels, dtype=object)
+    out = np.full(len(labels), IGNORE_INDEX, dtype=np.int64)
+    known = np.array([label is not None for label in labels], dtype=bool)
+    if known.any():
+        out[known] = encode(labels[known])
+    return out
 
 
 class ClassifierTargets:
@@ -28,7 +40,8 @@ class ClassifierTargets:
         return {"counts": Counter(), "types": set()}
 
     def _update_targets(self, state: dict, y) -> None:
-        labels = [label for seq in y for label in seq] if self._token_level else y.tolist()
+        # unlabelled elements (None) are left out
+        labels = [label for seq in y for label in seq if label is not None] if self._token_level else y.tolist()
         state["counts"].update(labels)
         state["types"].update(map(type, labels))
         state.setdefault("dtype", None if self._token_level else np.asarray(y).dtype)
@@ -60,7 +73,8 @@ class ClassifierTargets:
         known = set(self.classes_.tolist())
         for i, labels in enumerate(y if self._token_level else [[label] for label in y]):
             # Python values in the message (7, not np.int64(7))
-            unknown = [label for label in np.asarray(labels, dtype=object).tolist() if label not in known]
+            unknown = [label for label in np.asarray(labels, dtype=object).tolist()
+                       if label not in known and label is not None]
             if unknown:
                 raise ValueError(
                     f"y[{i}] has label {_plain(unknown[0])!r}, which is not among classes_ "
@@ -69,8 +83,7 @@ class ClassifierTargets:
         encode = self._label_encoder.transform
         if not self._token_level:
             return encode(y).astype(np.int64)
-        return [encode(np.asarray(s, dtype=object)).astype(np.int64) if len(s) else np.zeros(0, np.int64)
-                for s in y]
+        return [_encode_labelled(encode, s) for s in y]
 
     def _n_outputs(self) -> int:
         return len(self.classes_)
@@ -103,7 +116,8 @@ class RegressorTargets:
     def _update_targets(self, state: dict, y) -> None:
         arrays = y if self._token_level else [y]
         state["single"] &= all(a.ndim == 1 for a in arrays)
-        rows = [a.reshape(len(a), -1) for a in arrays if len(a)]
+        rows = [r[~np.isnan(r).all(axis=1)] for r in (a.reshape(len(a), -1) for a in arrays if len(a))]
+        rows = [r for r in rows if len(r)]  # unlabelled elements (NaN rows) are left out
         if rows:
             state["moments"].update(np.concatenate(rows))
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._sequences import Sequences
-from .._target_checks import check_token_targets
+from .._sequences import Sequences, _as_list_of_sequences
+from .._target_checks import _is_missing, check_token_targets
 from ..metrics import flat_accuracy_score, flat_r2_score
 from ..modules import TokenCrossEntropyLoss, TokenModel
 from ._base import BaseSequenceEstimator
@@ -13,12 +13,29 @@ from ._docs import estimator_doc
 from ._targets import ClassifierTargets, RegressorTargets
 
 
+def _labelled_pairs(y, pred: list, numeric: bool = False) -> tuple:
+    """``y`` and ``pred`` without the unlabelled elements of ``y`` (None, or
+    NaN in every output), for scoring; anything malformed passes unchanged,
+    for the metric to name."""
+    try:
+        ys = _as_list_of_sequences(y, "y")
+        t = [np.asarray(s, dtype=np.float64 if numeric else object) for s in ys]
+        keep = [np.zeros(0, dtype=bool) if not len(a) else ~np.isnan(a.reshape(len(a), -1)).all(axis=1)
+                if numeric else np.array([not _is_missing(v) for v in a], dtype=bool) for a in t]
+    except (TypeError, ValueError):
+        return y, pred
+    if len(ys) != len(pred) or all(k.all() for k in keep) or \
+            any(len(a) != len(p) or a.ndim > 1 + numeric for a, p in zip(t, pred)):
+        return y, pred
+    return [a[k] for a, k in zip(t, keep)], [np.asarray(p)[k] for p, k in zip(pred, keep)]
+
+
 class _TokenEstimator(BaseSequenceEstimator):
     _token_level = True
     _module = TokenModel
 
     def _check_targets(self, y, X: Sequences):
-        return check_token_targets(y, X, numeric=self._regression)
+        return check_token_targets(y, X, numeric=self._regression, unlabelled=True)
 
     def predict(self, X) -> list[np.ndarray]:
         """One prediction array per sequence (empty sequences give empty arrays)."""
@@ -59,8 +76,9 @@ class AttentionTokenClassifier(ClassifierTargets, _TokenEstimator):
         return [self.classes_[i] for i in self._predicted_classes(X)]
 
     def score(self, X, y) -> float:
-        """Token accuracy over all elements of all sequences."""
-        return flat_accuracy_score(y, self.predict(X))
+        """Token accuracy over the labelled elements of all sequences
+        (unlabelled ones, None, are left out)."""
+        return flat_accuracy_score(*_labelled_pairs(y, self.predict(X)))
 
 
 class AttentionTokenRegressor(RegressorTargets, _TokenEstimator):
@@ -87,5 +105,6 @@ class AttentionTokenRegressor(RegressorTargets, _TokenEstimator):
         return [self._to_original_units(o) for o in outputs]
 
     def score(self, X, y) -> float:
-        """R² over all elements of all sequences."""
-        return flat_r2_score(y, self.predict(X))
+        """R² over the labelled elements of all sequences (unlabelled ones,
+        NaN, are left out)."""
+        return flat_r2_score(*_labelled_pairs(y, self.predict(X), numeric=True))
