@@ -1,17 +1,20 @@
 """Graphs as input: recognise them, validate their edges, and derive what
-graph self-attention reads (each node's degree, and the shortest-path
-distance between every two nodes).
+graph self-attention reads (each node's degree, the shortest-path distance
+between every two nodes, and the type of the edge between neighbours).
 
 A graph is a sequence of nodes (tokens, or numeric rows) plus edges between
-positions in it, given as a :class:`Graph` ``(nodes, edges)``, or a plain
-``(nodes, edges)`` tuple whose ``edges`` is an ``(n_edges, 2)`` integer array
-or a scipy sparse ``(n_nodes, n_nodes)`` adjacency. Edges are undirected.
+positions in it, given as a :class:`Graph` ``(nodes, edges)`` or ``(nodes,
+edges, edge_types)``, or a plain tuple of those, whose ``edges`` is an
+``(n_edges, 2)`` integer array or a scipy sparse ``(n_nodes, n_nodes)``
+adjacency, and ``edge_types`` (optional) one hashable label per edge (a bond
+type, a kind of relation). Edges are undirected.
 :func:`skattention.preprocessing.from_networkx` turns networkx graphs into
 that form.
 """
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from typing import NamedTuple
 
 import numpy as np
@@ -27,18 +30,22 @@ UNREACHABLE = MAX_DISTANCE + 1
 
 class Graph(NamedTuple):
     """One graph: ``nodes`` (a token list or an ``(n_nodes, n_features)``
-    array, as a sequence is) and ``edges`` (an ``(n_edges, 2)`` array of node
-    positions, or a scipy sparse ``(n_nodes, n_nodes)`` adjacency).
+    array, as a sequence is), ``edges`` (an ``(n_edges, 2)`` array of node
+    positions, or a scipy sparse ``(n_nodes, n_nodes)`` adjacency) and,
+    optionally, ``edge_types``: one hashable label per row of ``edges``.
 
     Examples
     --------
     >>> g = Graph(["C", "C", "O"], [[0, 1], [1, 2]])  # ethanol's heavy atoms
-    >>> g.nodes, len(g.edges)
-    (['C', 'C', 'O'], 2)
+    >>> g.nodes, len(g.edges), g.edge_types
+    (['C', 'C', 'O'], 2, None)
+    >>> Graph(["C", "O"], [[0, 1]], ["DOUBLE"]).edge_types  # formaldehyde's C=O
+    ['DOUBLE']
     """
 
     nodes: object
     edges: object
+    edge_types: object = None
 
 
 def _is_edge_array(edges) -> bool:
@@ -54,8 +61,8 @@ def _is_edge_array(edges) -> bool:
 
 def is_graph(x) -> bool:
     """Whether one element of ``X`` is a graph (not a sequence)."""
-    return isinstance(x, Graph) or (isinstance(x, tuple) and len(x) == 2 and not isinstance(x[0], (int, float))
-                                    and _is_edge_array(x[1]))
+    return isinstance(x, Graph) or (isinstance(x, tuple) and len(x) in (2, 3)
+                                    and not isinstance(x[0], (int, float)) and _is_edge_array(x[1]))
 
 
 def _is_networkx(x) -> bool:
@@ -63,9 +70,10 @@ def _is_networkx(x) -> bool:
 
 
 def split_graphs(items: list, name: str = "X"):
-    """``(node sequences, raw edges)`` when ``items`` are graphs, ``(items, None)``
+    """``(node sequences, raw edges, raw edge types)`` when ``items`` are
+    graphs (the types None when no graph has any), ``(items, None, None)``
     when they are sequences; a mix raises ``TypeError`` naming the first
-    element that differs."""
+    element that differs, and so does a mix of typed and untyped graphs."""
     for i, x in enumerate(items):
         if _is_networkx(x):
             raise TypeError(f"{name}[{i}] is a networkx {type(x).__name__}; turn networkx graphs into "
@@ -73,21 +81,32 @@ def split_graphs(items: list, name: str = "X"):
                             "node_attribute=...), which says which node attribute holds the token or the features.")
     graphs = [is_graph(x) for x in items]
     if not any(graphs):
-        return items, None
+        return items, None, None
     if not all(graphs):
         first, other = graphs.index(True), graphs.index(False)
         raise TypeError(f"{name}[{other}] is a sequence but {name}[{first}] is a graph ((nodes, edges)); "
                         "all elements must be graphs or all sequences, not a mix.")
-    return [x[0] for x in items], [x[1] for x in items]
+    types = [x[2] if len(x) == 3 else None for x in items]
+    typed = [t is not None for t in types]
+    if any(typed) and not all(typed):
+        first, other = typed.index(True), typed.index(False)
+        raise ValueError(f"{name}[{other}] has no edge types but {name}[{first}] has; give edge types for every "
+                         "graph or for none.")
+    return [x[0] for x in items], [x[1] for x in items], types if any(typed) else None
 
 
-def check_edges(edges: list, lengths: np.ndarray, name: str = "X") -> list[np.ndarray]:
+def check_edges(edges: list, lengths: np.ndarray, name: str = "X", edge_types: list | None = None):
     """Each graph's edges as an ``(n_edges, 2)`` int64 array of node positions,
-    checked against its node count; errors name the graph."""
-    out = []
+    checked against its node count; errors name the graph. With
+    ``edge_types``, returns ``(edges, types)``, the types as object arrays of
+    one hashable label per edge."""
+    out, types = [], []
     for i, (e, n) in enumerate(zip(edges, lengths)):
         n = int(n)
         if sp.issparse(e):
+            if edge_types is not None:
+                raise ValueError(f"{name}[{i}] gives its edges as an adjacency matrix and edge types; give the "
+                                 "edges as an (n_edges, 2) array, with one type per row.")
             if e.shape != (n, n):
                 raise ValueError(f"{name}[{i}] has {n} nodes but an adjacency matrix of shape {e.shape}; "
                                  f"expected ({n}, {n}).")
@@ -109,14 +128,33 @@ def check_edges(edges: list, lengths: np.ndarray, name: str = "X") -> list[np.nd
             raise ValueError(f"{name}[{i}] has an edge {e[bad[0]].tolist()} (edge {int(bad[0])}) to a node that "
                              f"does not exist: the graph has {n} node(s), positions 0 to {n - 1}.")
         out.append(e)
+        if edge_types is not None:
+            types.append(_check_types(edge_types[i], len(e), i, name))
+    return out if edge_types is None else (out, types)
+
+
+def _check_types(types, n_edges: int, i: int, name: str) -> np.ndarray:
+    if isinstance(types, (str, bytes)) or not hasattr(types, "__len__"):
+        raise TypeError(f"{name}[{i}] has edge types of type {type(types).__name__}; expected one label per edge.")
+    if len(types) != n_edges:
+        raise ValueError(f"{name}[{i}] has {n_edges} edges but {len(types)} edge types; expected one per edge.")
+    out = np.empty(n_edges, dtype=object)
+    out[:] = [t.item() if isinstance(t, np.generic) else t for t in types]
+    for j, t in enumerate(out):
+        if t is None or not isinstance(t, Hashable) or isinstance(t, float) and t != t:
+            raise TypeError(f"{name}[{i}] has edge type {t!r} for edge {j}; edge types are hashable labels "
+                            "(str, int, ...), not None or NaN.")
     return out
 
 
-def graph_items(edges: np.ndarray, n: int) -> dict:
+def graph_items(edges: np.ndarray, n: int, type_ids: np.ndarray | None = None) -> dict:
     """What graph attention reads of one graph of ``n`` nodes: ``degrees``
     ``(n,)`` (neighbours, self-loops left out, capped at :data:`MAX_DEGREE`)
     and ``distances`` ``(n, n)`` (shortest-path hops, capped at
-    :data:`MAX_DISTANCE`; :data:`UNREACHABLE` between components).
+    :data:`MAX_DISTANCE`; :data:`UNREACHABLE` between components); with
+    ``type_ids`` (a positive id per edge), ``edge_types`` ``(n, n)``: the id
+    of the edge between two neighbours, both ways, 0 elsewhere (for a pair
+    given twice, the last edge's).
 
     Examples
     --------
@@ -133,4 +171,10 @@ def graph_items(edges: np.ndarray, n: int) -> dict:
     degrees = np.minimum(np.asarray(adjacency.sum(axis=1)).ravel(), MAX_DEGREE).astype(np.int64)
     hops = shortest_path(adjacency, unweighted=True, directed=False) if n else np.zeros((0, 0))
     distances = np.where(np.isfinite(hops), np.minimum(hops, MAX_DISTANCE), UNREACHABLE).astype(np.int8)
-    return {"degrees": degrees, "distances": distances}
+    items = {"degrees": degrees, "distances": distances}
+    if type_ids is not None:
+        kinds = np.zeros((n, n), dtype=np.int16)
+        kinds[e[:, 0], e[:, 1]] = type_ids[~loops]
+        kinds[e[:, 1], e[:, 0]] = type_ids[~loops]
+        items["edge_types"] = kinds
+    return items

@@ -51,6 +51,9 @@ class Sequences:
     edges : list of ndarray or None
         Graphs: each graph's ``(n_edges, 2)`` int64 node positions (``data``
         holds the nodes); None for sequences.
+    edge_types : list of ndarray or None
+        Typed graphs: each graph's edge labels, one per row of its ``edges``
+        (object arrays); None otherwise.
     """
 
     kind: str
@@ -58,6 +61,7 @@ class Sequences:
     lengths: np.ndarray
     n_features: int | None = None
     edges: list | None = None
+    edge_types: list | None = None
 
     def __len__(self) -> int:
         return len(self.data)
@@ -67,6 +71,7 @@ class Sequences:
         return Sequences(
             self.kind, [self.data[i] for i in indices], self.lengths[indices], self.n_features,
             None if self.edges is None else [self.edges[i] for i in indices],
+            None if self.edge_types is None else [self.edge_types[i] for i in indices],
         )
 
 
@@ -215,6 +220,7 @@ def check_sequences(
     n_features: int | None = None,
     allow_empty: bool = True,
     graphs: bool | None = None,
+    typed: bool | None = None,
     name: str = "X",
 ) -> Sequences:
     """Validate ``X`` and return it as :class:`Sequences`.
@@ -231,6 +237,8 @@ def check_sequences(
         Whether zero-length sequences are accepted.
     graphs : bool or None
         Whether the estimator was fitted on graphs (None: either is fine).
+    typed : bool or None
+        Whether it was fitted on graphs with edge types (None: either is fine).
     name : str
         Name used in error messages.
 
@@ -246,10 +254,13 @@ def check_sequences(
     seqs = _as_list_of_sequences(X, name)
     if len(seqs) == 0:
         raise ValueError(f"{name} is empty; expected at least one sequence.")
-    seqs, edges = split_graphs(seqs, name)
+    seqs, edges, edge_types = split_graphs(seqs, name)
     if graphs is not None and graphs != (edges is not None):
         raise TypeError(f"{name} holds {'graphs' if edges is not None else 'sequences'} but the estimator was "
                         f"fitted on {'graphs' if graphs else 'sequences'}.")
+    if typed is not None and edges is not None and typed != (edge_types is not None):
+        raise ValueError(f"{name} holds graphs {'with' if edge_types is not None else 'without'} edge types but "
+                         f"the estimator was fitted on graphs {'with' if typed else 'without'}.")
 
     kinds = [_sequence_kind(s, i, name) for i, s in enumerate(seqs)]
     seen = [k for k in kinds if k]
@@ -294,7 +305,11 @@ def check_sequences(
             f"{name}[{i}] is empty; a sequence-level estimator needs at least one element per "
             "sequence."
         )
-    return Sequences(found, data, lengths, n_feat, None if edges is None else check_edges(edges, lengths, name))
+    if edges is None:
+        return Sequences(found, data, lengths, n_feat)
+    if edge_types is None:
+        return Sequences(found, data, lengths, n_feat, check_edges(edges, lengths, name))
+    return Sequences(found, data, lengths, n_feat, *check_edges(edges, lengths, name, edge_types))
 
 
 def truncate(seqs: Sequences, max_length: int) -> Sequences:

@@ -83,6 +83,9 @@ def check_input_encoder(enc, where: str) -> None:
         _fail(f"{where}.kind_", f"must be {TOKENS!r} or {NUMERIC!r}, not {kind!r}")
     if not isinstance(state.get("graph_", False), bool):  # files written before graphs lack it: sequences
         _fail(f"{where}.graph_", "must be a bool")
+    if "edge_types_" in state and (not state.get("graph_") or not isinstance(state["edge_types_"], list) or
+                                   len(set(map(repr, state["edge_types_"]))) != len(state["edge_types_"])):
+        _fail(f"{where}.edge_types_", "must be a list of distinct edge types, on a graph encoder")
     _int(state.get("max_word_length"), f"{where}.max_word_length", 1)
     length = state.get("mean_length_", 1.0)  # files written before sum pooling lack it
     if not isinstance(length, (float, int, np.floating)) or isinstance(length, bool) or not np.isfinite(length) \

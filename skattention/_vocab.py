@@ -159,6 +159,8 @@ class InputEncoder:
         if not hasattr(self, "_counts") and not hasattr(self, "_moments"):
             self.kind_, self.n_features_ = X.kind, X.n_features
             self.graph_ = X.edges is not None
+            if X.edge_types is not None:
+                self._edge_type_counts = Counter()
             self._n_sequences, self._n_elements = 0, 0
             if X.kind == NUMERIC:
                 self._moments = RunningMoments()
@@ -166,6 +168,10 @@ class InputEncoder:
                 self._counts, self._n_tokens = Counter(), 0
         elif self.graph_ != (X.edges is not None):
             raise TypeError("X mixes graphs and sequences; all of it must be graphs or all sequences.")
+        elif self.graph_ and hasattr(self, "_edge_type_counts") != (X.edge_types is not None):
+            raise ValueError("X mixes graphs with and without edge types; give edge types for every graph or none.")
+        if X.edge_types is not None:
+            self._edge_type_counts.update(t for types in X.edge_types for t in types)
         self._n_sequences += len(X)
         self._n_elements += int(X.lengths.sum())
         if self.kind_ == NUMERIC:
@@ -189,6 +195,8 @@ class InputEncoder:
             raise ValueError("embeddings gives vectors for tokens, but X holds numeric sequences; leave "
                              "embeddings=None for numeric input.")
         n_sequences, n_elements = self.__dict__.pop("_n_sequences"), self.__dict__.pop("_n_elements")
+        if "_edge_type_counts" in self.__dict__:  # ids from 2: 0 is "no edge", 1 a type unseen in fit
+            self.edge_types_ = sorted(self.__dict__.pop("_edge_type_counts"), key=lambda t: (type(t).__name__, repr(t)))
         # what sum pooling divides by: a sum over a sequence of typical length is on a mean's scale
         self.mean_length_ = max(n_elements / max(n_sequences, 1), 1.0)
         if self.kind_ == NUMERIC:
@@ -212,6 +220,8 @@ class InputEncoder:
     def module_kwargs(self) -> dict:
         """Sizes the embedding module needs (and ``graph=True`` for graphs)."""
         graph = {"graph": True} if getattr(self, "graph_", False) else {}  # files before graphs: sequences
+        if hasattr(self, "edge_types_"):
+            graph["edge_types"] = len(self.edge_types_) + 2
         if self.kind_ == NUMERIC:
             return {"n_features": int(self.n_features_), **graph}
         kwargs = {**graph,
@@ -224,11 +234,16 @@ class InputEncoder:
         return kwargs
 
     def transform(self, X: Sequences) -> list[dict]:
-        """One item per sequence; graphs add their nodes' ``degrees`` and ``distances``."""
+        """One item per sequence; graphs add their nodes' ``degrees`` and
+        ``distances`` (and ``edge_types``, ids: 0 no edge, 1 a type unseen in
+        fit)."""
         items = self._elements(X)
         if X.edges is not None:
-            for item, edges, n in zip(items, X.edges, X.lengths):
-                item.update(graph_items(edges, int(n)))
+            ids = {t: i for i, t in enumerate(getattr(self, "edge_types_", []), start=2)}
+            types = X.edge_types or [None] * len(X)
+            for item, edges, kinds, n in zip(items, X.edges, types, X.lengths):
+                type_ids = None if kinds is None else np.array([ids.get(t, 1) for t in kinds], dtype=np.int16)
+                item.update(graph_items(edges, int(n), type_ids))
         return items
 
     def _elements(self, X: Sequences) -> list[dict]:

@@ -5,14 +5,15 @@ Each heavy atom is a node with the standard one-hot features of graph
 models for chemistry (as in DeepChem, AttentiveFP and D-MPNN): element,
 degree, attached hydrogens, formal charge, hybridisation, aromaticity and
 ring membership, :data:`N_ATOM_FEATURES` numbers in all; each bond is an
-edge.
+edge, typed by its bond type (``"SINGLE"``, ``"DOUBLE"``, ``"TRIPLE"``,
+``"AROMATIC"``, as RDKit names them).
 
 Examples
 --------
 >>> from skattention.chem import smiles_to_graphs
 >>> graphs = smiles_to_graphs(["CCO", "c1ccccc1"])
->>> graphs[0].nodes.shape, graphs[0].edges.tolist()
-((3, 41), [[0, 1], [1, 2]])
+>>> graphs[0].nodes.shape, graphs[0].edges.tolist(), graphs[0].edge_types
+((3, 41), [[0, 1], [1, 2]], ['SINGLE', 'SINGLE'])
 >>> from skattention.chem import ATOM_FEATURES
 >>> int(graphs[1].nodes[:, ATOM_FEATURES.index("aromatic")].sum())
 6
@@ -68,13 +69,17 @@ def atom_features(atom) -> np.ndarray:
         + [float(atom.GetIsAromatic()), float(atom.IsInRing())], dtype=np.float32)
 
 
-def smiles_to_graphs(smiles) -> list[Graph]:
+def smiles_to_graphs(smiles, *, bond_types: bool = True) -> list[Graph]:
     """One graph per SMILES string: heavy atoms as nodes (their
     :data:`ATOM_FEATURES`), bonds as edges.
 
     Parameters
     ----------
     smiles : iterable of str
+    bond_types : bool, default=True
+        Type each edge by its bond type (RDKit's name: ``"SINGLE"``,
+        ``"DOUBLE"``, ``"TRIPLE"``, ``"AROMATIC"``, ...); the model then
+        learns a bias per type. False gives untyped graphs.
 
     Returns
     -------
@@ -101,5 +106,6 @@ def smiles_to_graphs(smiles) -> list[Graph]:
         nodes = np.stack([atom_features(a) for a in mol.GetAtoms()])
         edges = np.array([[b.GetBeginAtomIdx(), b.GetEndAtomIdx()] for b in mol.GetBonds()],
                          dtype=np.int64).reshape(-1, 2)
-        graphs.append(Graph(nodes, edges))
+        types = [str(b.GetBondType()) for b in mol.GetBonds()] if bond_types else None
+        graphs.append(Graph(nodes, edges, types))
     return graphs

@@ -213,7 +213,8 @@ def from_padded(X, lengths) -> list[np.ndarray]:
     return [X[i, : int(length)].copy() for i, length in enumerate(lengths)]
 
 
-def from_networkx(graphs, node_attribute: str | None = None, *, label_attribute: str | None = None):
+def from_networkx(graphs, node_attribute: str | None = None, *, label_attribute: str | None = None,
+                  edge_attribute: str | None = None):
     """Turn networkx graphs into the ``(nodes, edges)`` graphs the estimators take.
 
     Nodes keep networkx's order (``list(graph.nodes)``); edges become pairs of
@@ -229,7 +230,12 @@ def from_networkx(graphs, node_attribute: str | None = None, *, label_attribute:
         the model then reads the structure alone (degrees and distances).
     label_attribute : str, optional
         A node attribute holding each node's label or value: also return
-        ``y``, one array per graph, for the token estimators.
+        ``y``, one array per graph, for the token estimators. A node whose
+        label is None is unlabelled (see the user guide).
+    edge_attribute : str, optional
+        An edge attribute holding each edge's type (a hashable label, such
+        as a bond type or a kind of relation): the graphs then carry
+        ``edge_types``, and the model learns a bias per type.
 
     Returns
     -------
@@ -240,8 +246,8 @@ def from_networkx(graphs, node_attribute: str | None = None, *, label_attribute:
     Raises
     ------
     ValueError
-        When a node lacks an attribute asked for (the message names the
-        graph and the node).
+        When a node or an edge lacks an attribute asked for (the message
+        names the graph and the node or edge).
 
     Examples
     --------
@@ -267,7 +273,15 @@ def from_networkx(graphs, node_attribute: str | None = None, *, label_attribute:
         if values and not isinstance(values[0], (str, bytes)) and np.ndim(values[0]) >= 1:
             values = np.asarray(values, dtype=np.float32)
         edges = np.array([[position[u], position[v]] for u, v in graph.edges()], dtype=np.int64).reshape(-1, 2)
-        X.append(Graph(values, edges))
+        types = None
+        if edge_attribute is not None:
+            types = []
+            for u, v, data in graph.edges(data=True):
+                if edge_attribute not in data:
+                    raise ValueError(f"graphs[{i}] has an edge ({u!r}, {v!r}) without the attribute "
+                                     f"{edge_attribute!r}.")
+                types.append(data[edge_attribute])
+        X.append(Graph(values, edges, types))
         if label_attribute is not None:
             y.append(np.asarray([attribute(n, label_attribute) for n in order]))
     return (X, y) if label_attribute is not None else X

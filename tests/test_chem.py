@@ -32,6 +32,10 @@ def test_atoms_get_one_hot_features_and_bonds_become_edges():
     assert ethanol.nodes[:, _column("hydrogens=3")].tolist() == [1, 0, 0]
     assert acetate.nodes[:, _column("charge=-1")].tolist() == [0, 0, 0, 1]
     assert acetate.nodes[:, _column("hybridisation=SP2")].tolist() == [0, 1, 1, 1]
+    assert ethanol.edge_types == ["SINGLE", "SINGLE"] and acetate.edge_types == ["SINGLE", "DOUBLE", "SINGLE"]
+    assert phenol.edge_types == ["AROMATIC"] * 5 + ["SINGLE", "AROMATIC"]  # bond 5 joins the ring to the O
+    assert smiles_to_graphs(["CC#N"], bond_types=False)[0].edge_types is None
+    assert smiles_to_graphs(["CC#N"])[0].edge_types == ["SINGLE", "TRIPLE"]
 
 
 def test_bad_smiles_are_named_by_index():

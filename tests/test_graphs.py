@@ -69,9 +69,12 @@ def test_graphs_and_sequences_do_not_mix_and_networkx_goes_through_from_networkx
         split_graphs([Graph(["a"], []), ["a", "b"]])
     with pytest.raises(TypeError, match=r"X\[0\] is a networkx Graph; .*from_networkx"):
         split_graphs([nx.path_graph(3)])
-    nodes, edges = split_graphs([(["a", "b"], np.array([[0, 1]])), (["c"], sp.csr_matrix((1, 1)))])
-    assert nodes == [["a", "b"], ["c"]] and len(edges) == 2
-    assert split_graphs([("a", "b"), ["c"]]) == ([("a", "b"), ["c"]], None)  # a 2-token tuple stays a sequence
+    nodes, edges, types = split_graphs([(["a", "b"], np.array([[0, 1]])), (["c"], sp.csr_matrix((1, 1)))])
+    assert nodes == [["a", "b"], ["c"]] and len(edges) == 2 and types is None
+    assert split_graphs([("a", "b"), ["c"]]) == ([("a", "b"), ["c"]], None, None)  # a 2-token tuple stays a sequence
+    assert split_graphs([Graph(["a", "b"], [[0, 1]], ["x"]), Graph(["c"], [], [])])[2] == [["x"], []]
+    with pytest.raises(ValueError, match=r"X\[1\] has no edge types but X\[0\] has"):
+        split_graphs([Graph(["a", "b"], [[0, 1]], ["x"]), Graph(["c"], [])])
 
 
 def test_degrees_ignore_self_loops_and_distances_cap_and_mark_other_components():
@@ -92,6 +95,15 @@ def test_from_networkx_keeps_node_order_attributes_and_labels():
     assert from_networkx([g])[0].nodes == ["node", "node"]
     with pytest.raises(ValueError, match=r"graphs\[0\] has a node 'b' without the attribute 'element'"):
         from_networkx([g], "element")
+    assert from_networkx([g])[0].edge_types is None
+    with pytest.raises(ValueError, match=r"graphs\[0\] has an edge \('b', 'a'\) without the attribute 'kind'"):
+        from_networkx([g], edge_attribute="kind")
+    g.add_node("c", x=[5.0, 6.0], club=None)
+    g.add_edge("a", "c", kind="friend")
+    g.edges["a", "b"]["kind"] = "family"
+    X, y = from_networkx([g], "x", label_attribute="club", edge_attribute="kind")
+    assert X[0].edges.tolist() == [[0, 1], [1, 2]] and X[0].edge_types == ["family", "friend"]
+    assert y[0].tolist() == [1, 0, None]  # unlabelled nodes stay None
 
 
 # ---------------------------------------------------------------- through the estimators
@@ -182,3 +194,66 @@ def test_cross_validate_and_grid_search_over_networkx_graphs_in_a_pipeline():
         search = GridSearchCV(pipe, {"model__d_model": [8, 16]}, cv=KFold(2)).fit(networkx_graphs, sizes)
     assert len(scores) == 3 and np.isfinite(scores).all()
     assert search.best_params_["model__d_model"] == [8, 16][int(np.argmax(search.cv_results_["mean_test_score"]))]
+
+
+def test_edge_types_are_checked_per_edge_and_laid_out_both_ways():
+    edges, types = check_edges([[[0, 1], [1, 2], [2, 2]]], np.array([3]), edge_types=[["s", np.str_("d"), "s"]])
+    assert types[0].tolist() == ["s", "d", "s"] and type(types[0][1]) is str
+    kinds = graph_items(edges[0], 3, np.array([2, 3, 2], dtype=np.int16))["edge_types"]
+    assert kinds.tolist() == [[0, 2, 0], [2, 0, 3], [0, 3, 0]]  # the self-loop left out, as for degrees
+    with pytest.raises(ValueError, match=r"X\[0\] has 2 edges but 1 edge types; expected one per edge"):
+        check_edges([[[0, 1], [1, 2]]], np.array([3]), edge_types=[["s"]])
+    with pytest.raises(TypeError, match=r"X\[0\] has edge type None for edge 1"):
+        check_edges([[[0, 1], [1, 2]]], np.array([3]), edge_types=[["s", None]])
+    with pytest.raises(TypeError, match=r"X\[0\] has edge types of type str"):
+        check_edges([[[0, 1]]], np.array([2]), edge_types=["s"])
+    with pytest.raises(ValueError, match=r"X\[0\] gives its edges as an adjacency matrix and edge types"):
+        check_edges([sp.eye(2)], np.array([2]), edge_types=[["s", "s"]])
+
+
+def _partner_graphs(seed: int, n_graphs: int):
+    """Chains of p/q nodes with one edge of type "d": its two ends are labelled
+    with each other's token, every other node "none". Without the edge types
+    a node cannot tell which neighbour to copy."""
+    rng = np.random.RandomState(seed)
+    X, y = [], []
+    for _ in range(n_graphs):
+        n = rng.randint(4, 8)
+        edges = np.array([[i, i + 1] for i in range(n - 1)])
+        tokens = rng.choice(["p", "q"], size=n).tolist()
+        d = rng.randint(len(edges))
+        labels = ["none"] * n
+        u, v = edges[d]
+        labels[u], labels[v] = tokens[v], tokens[u]
+        X.append(Graph(tokens, edges, ["d" if i == d else "s" for i in range(len(edges))]))
+        y.append(labels)
+    return X, y
+
+
+def test_edge_types_are_learnt_and_kept_through_save_and_load(tmp_path):
+    X, y = _partner_graphs(0, 120)
+    X_test, y_test = _partner_graphs(1, 60)
+    params = dict(d_model=32, n_heads=2, n_layers=2, max_epochs=40, batch_size=16, random_state=0)
+    typed = AttentionTokenClassifier(**params).fit(X, y)
+    untyped = AttentionTokenClassifier(**params).fit([Graph(g.nodes, g.edges) for g in X], y)
+    assert typed.input_encoder_.edge_types_ == ["d", "s"]
+    assert typed.score(X_test, y_test) > untyped.score([Graph(g.nodes, g.edges) for g in X_test], y_test) + 0.1
+    typed.save(tmp_path / "typed")
+    loaded = AttentionTokenClassifier.load(tmp_path / "typed")
+    assert all(np.array_equal(a, b) for a, b in zip(loaded.predict_proba(X_test), typed.predict_proba(X_test)))
+    # an edge type never seen in fit reads as "unknown" (id 1), and a graph without types is refused
+    assert len(typed.predict([Graph(["p", "q"], [[0, 1]], ["triple"])])[0]) == 2
+    with pytest.raises(ValueError, match="X holds graphs without edge types but the estimator was fitted on "
+                                         "graphs with"):
+        typed.predict([Graph(["p", "q"], [[0, 1]])])
+
+
+def test_typed_graph_outputs_are_equivariant_to_a_renumbering_of_the_nodes():
+    X, y = _partner_graphs(2, 40)
+    model = AttentionTokenClassifier(d_model=16, n_heads=2, n_layers=1, max_epochs=3, random_state=0).fit(X, y)
+    rng = np.random.RandomState(0)
+    for g in X[:5]:
+        order = rng.permutation(len(g.nodes))
+        where = np.argsort(order)  # new position of each old node
+        moved = Graph([g.nodes[i] for i in order], where[g.edges], g.edge_types)
+        np.testing.assert_allclose(model.predict_proba([moved])[0], model.predict_proba([g])[0][order], atol=1e-6)

@@ -154,6 +154,8 @@ def _edit(folder, change):
     (lambda c: c["fitted"].update({"predict": 1}), "sets 'predict', which is not a fitted attribute"),
     (lambda c: c["fitted"].update({"classes_": "NOUN"}), "gives 'classes_' as a str"),
     (lambda c: c["fitted"].pop("input_encoder_"), r"lacks the fitted attribute\(s\) \['input_encoder_'\]"),
+    (lambda c: c["fitted"]["input_encoder_"]["state"]["__items__"].append(["edge_types_", ["s"]]),
+     "edge_types_ must be a list of distinct edge types, on a graph encoder"),
     (lambda c: c.pop("params"), "has no valid 'params' field"),
     (lambda c: c.update({"history": {"epoch": 1}}), "has no valid 'history' field"),
     # numbers outside their dtype's range

@@ -47,7 +47,8 @@ class _Preparation:
             return check_sequences(X, allow_empty=self._token_level)
         enc = self.input_encoder_
         return check_sequences(X, kind=enc.kind_, n_features=enc.n_features_, allow_empty=self._token_level,
-                               graphs=getattr(enc, "graph_", False))  # files written before graphs: sequences
+                               graphs=getattr(enc, "graph_", False),  # files written before graphs: sequences
+                               typed=hasattr(enc, "edge_types_"))
 
     def _validate(self, X, y=None, *, fitted: bool = True, training: bool = True, warn: bool = True,
                   check_X=None) -> Checked:

@@ -49,6 +49,10 @@ class Batch:
         Graphs: the shortest-path distance between every two nodes (capped;
         a last value for nodes in different components). The model turns it
         into the pairwise term, a learned bias per distance.
+    edge_types : Tensor ``(B, T, T)`` of small ints, optional
+        Graphs with typed edges: the type id of the edge between two
+        neighbours (0 where there is none); a learned bias per type joins
+        the distance bias.
 
     Examples
     --------
@@ -69,6 +73,7 @@ class Batch:
     target_in: torch.Tensor | None = None
     degrees: torch.Tensor | None = None
     distances: torch.Tensor | None = None
+    edge_types: torch.Tensor | None = None
 
     def __len__(self) -> int:
         return len(self.lengths)

@@ -70,6 +70,11 @@ class Backbone(nn.Module):
         at ``-DISTANCE_PRIOR`` per edge (near nodes first). An encoder that reads order by
         itself cannot take graphs; ``"hybrid"`` becomes its attention part, a
         ``"transformer"`` stack of ``n_layers``.
+    edge_types : int
+        Graphs with typed edges: the number of type ids (0 is "no edge"); a
+        learned bias per type, starting at zero, is added to the score of
+        every two neighbours joined by an edge of that type (as Graphormer's
+        edge encoding does along shortest paths, here for direct edges).
     """
 
     def __init__(self, *, n_tokens: int = 0, n_chars: int = 0, n_features: int = 0, d_model: int = 128,
@@ -77,9 +82,9 @@ class Backbone(nn.Module):
                  attention: str = "scaled_dot", positional: str | None = "sinusoidal",
                  word_dropout: float = 0.05, char_channels: int = 64, cls_token: bool = False,
                  patch_size: int = 1, word_dim: int | None = None, vector_rows=None, n_vectors: int = 0,
-                 freeze_vectors: bool = False, graph: bool = False):
+                 freeze_vectors: bool = False, graph: bool = False, edge_types: int = 0):
         super().__init__()
-        self.degrees = self.distance_bias = None
+        self.degrees = self.distance_bias = self.edge_bias = None
         if graph:
             if patch_size > 1:
                 raise ValueError("patch_size > 1 groups neighbouring elements; a graph's nodes have no order.")
@@ -94,6 +99,11 @@ class Backbone(nn.Module):
             nn.init.zeros_(self.degrees.weight)
             with torch.no_grad():  # a preference for near nodes, which training may undo
                 self.distance_bias.weight[:, 0] = -DISTANCE_PRIOR * torch.arange(UNREACHABLE + 1.0)
+            if edge_types:  # created only for typed graphs: untyped ones draw the same initial weights as before
+                self.edge_bias = nn.Embedding(edge_types, 1, padding_idx=0)
+                nn.init.zeros_(self.edge_bias.weight)
+        elif edge_types:
+            raise ValueError("edge_types applies to graphs (graph=True).")
         if patch_size > 1 and n_tokens:
             raise ValueError("patch_size > 1 applies to numeric input, not tokens.")
         if vector_rows is not None and not n_tokens:
@@ -134,6 +144,10 @@ class Backbone(nn.Module):
                 raise ValueError("A graph's pairwise term is its learned distance bias; give no other.")
             x = x + self.degrees(batch.degrees.to(x.device)).to(x.dtype)
             pairwise = self.distance_bias(batch.distances.to(x.device).long()).squeeze(-1)
+            if self.edge_bias is not None:
+                if batch.edge_types is None:
+                    raise ValueError("A model of graphs with typed edges needs batches with edge_types.")
+                pairwise = pairwise + self.edge_bias(batch.edge_types.to(x.device).long()).squeeze(-1)
         if self.cls is not None:
             x = torch.cat([self.cls.expand(x.shape[0], -1, -1).to(x.dtype), x], dim=1)
             lengths = lengths + 1
