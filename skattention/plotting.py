@@ -1,27 +1,19 @@
-"""Attention heatmaps and learning curves, in the style of scikit-learn's
-``Display`` objects: ``from_estimator`` computes and draws, ``plot`` redraws,
-and the matplotlib objects are kept as attributes ending in ``_``.
+"""Attention heatmaps, attention on graphs and molecules, and learning
+curves, in the style of scikit-learn's ``Display`` objects:
+``from_estimator`` computes and draws, ``plot`` redraws, and the matplotlib
+objects are kept as attributes ending in ``_``.
 
-Needs matplotlib (``pip install skattention[plot]``).
+Needs matplotlib (``pip install skattention[plot]``); the graph displays
+need networkx too, the molecule ones RDKit (``skattention[chem]``).
 """
 
 from __future__ import annotations
 
 import numpy as np
 
-
-def _pyplot():
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as exc:  # pragma: no cover - exercised only without matplotlib
-        raise ImportError("skattention.plotting needs matplotlib: pip install 'skattention[plot]'.") from exc
-    return plt
-
-
-def _labels(sequence) -> list[str]:
-    if isinstance(sequence, np.ndarray) and sequence.dtype.kind in "fiub":
-        return [str(i) for i in range(len(sequence))]  # numeric frames: their positions
-    return [str(tok) for tok in sequence]
+from ._graph_plots import GraphAttentionDisplay, plot_graph_attention
+from ._molecule_plots import MoleculeAttentionDisplay, plot_molecule_attention
+from ._plot_utils import _labels, _pyplot
 
 
 class AttentionDisplay:
@@ -335,3 +327,8 @@ class ComparisonDisplay:
         ax.grid(axis="y", alpha=0.3)
         self.ax_, self.figure_ = ax, ax.figure
         return self
+
+
+__all__ = ["AttentionDisplay", "ComparisonDisplay", "GraphAttentionDisplay", "HistoryDisplay",
+           "MoleculeAttentionDisplay", "plot_attention", "plot_graph_attention", "plot_history",
+           "plot_molecule_attention"]
