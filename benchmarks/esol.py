@@ -49,7 +49,7 @@ from skattention.datasets import ESOL_DESCRIPTORS, load_esol
 CONFIG = dict(pooling="mean", max_epochs=100, random_state=0)
 GRID = {"pooling": ["attention", "mean"]}
 # graphs, chosen by --tune (4-fold CV RMSE on fold 0's training part): pooling="attention" (the default)
-# 0.863, "combined" 0.680, "mean" MEAN_RMSE; solubility grows with a molecule's size, which a sum can count
+# 0.863, "combined" 0.680, "mean" 0.889; solubility grows with a molecule's size, which a sum can count
 GRAPH_CONFIG = dict(pooling="combined", random_state=0)
 GRAPH_GRID = {"pooling": ["attention", "combined", "mean"]}
 

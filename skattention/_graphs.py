@@ -3,8 +3,8 @@ graph self-attention reads (each node's degree, the shortest-path distance
 between every two nodes, and the type of the edge between neighbours).
 
 A graph is a sequence of nodes (tokens, or numeric rows) plus edges between
-positions in it, given as a :class:`Graph` ``(nodes, edges)`` or ``(nodes,
-edges, edge_types)``, or a plain tuple of those, whose ``edges`` is an
+positions in it, given as a :class:`Graph` ``(nodes, edges)``, a
+:class:`TypedGraph` ``(nodes, edges, edge_types)``, or a plain tuple of those, whose ``edges`` is an
 ``(n_edges, 2)`` integer array or a scipy sparse ``(n_nodes, n_nodes)``
 adjacency, and ``edge_types`` (optional) one hashable label per edge (a bond
 type, a kind of relation). Edges are undirected.
@@ -30,22 +30,38 @@ UNREACHABLE = MAX_DISTANCE + 1
 
 class Graph(NamedTuple):
     """One graph: ``nodes`` (a token list or an ``(n_nodes, n_features)``
-    array, as a sequence is), ``edges`` (an ``(n_edges, 2)`` array of node
-    positions, or a scipy sparse ``(n_nodes, n_nodes)`` adjacency) and,
-    optionally, ``edge_types``: one hashable label per row of ``edges``.
+    array, as a sequence is) and ``edges`` (an ``(n_edges, 2)`` array of node
+    positions, or a scipy sparse ``(n_nodes, n_nodes)`` adjacency). A graph
+    with typed edges is a :class:`TypedGraph`.
 
     Examples
     --------
     >>> g = Graph(["C", "C", "O"], [[0, 1], [1, 2]])  # ethanol's heavy atoms
-    >>> g.nodes, len(g.edges), g.edge_types
-    (['C', 'C', 'O'], 2, None)
-    >>> Graph(["C", "O"], [[0, 1]], ["DOUBLE"]).edge_types  # formaldehyde's C=O
+    >>> nodes, edges = g
+    >>> nodes, len(edges)
+    (['C', 'C', 'O'], 2)
+    """
+
+    nodes: object
+    edges: object
+
+
+class TypedGraph(NamedTuple):
+    """One graph whose edges have types: ``nodes`` and ``edges`` as in
+    :class:`Graph`, ``edges`` an ``(n_edges, 2)`` array, and ``edge_types``
+    one hashable label per row of it (a bond type, a kind of relation).
+
+    Examples
+    --------
+    >>> g = TypedGraph(["C", "O"], [[0, 1]], ["DOUBLE"])  # formaldehyde's C=O
+    >>> nodes, edges, edge_types = g
+    >>> edge_types
     ['DOUBLE']
     """
 
     nodes: object
     edges: object
-    edge_types: object = None
+    edge_types: object
 
 
 def _is_edge_array(edges) -> bool:
@@ -61,7 +77,7 @@ def _is_edge_array(edges) -> bool:
 
 def is_graph(x) -> bool:
     """Whether one element of ``X`` is a graph (not a sequence)."""
-    return isinstance(x, Graph) or (isinstance(x, tuple) and len(x) in (2, 3)
+    return isinstance(x, (Graph, TypedGraph)) or (isinstance(x, tuple) and len(x) in (2, 3)
                                     and not isinstance(x[0], (int, float)) and _is_edge_array(x[1]))
 
 

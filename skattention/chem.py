@@ -12,7 +12,8 @@ Examples
 --------
 >>> from skattention.chem import smiles_to_graphs
 >>> graphs = smiles_to_graphs(["CCO", "c1ccccc1"])
->>> graphs[0].nodes.shape, graphs[0].edges.tolist(), graphs[0].edge_types
+>>> nodes, edges, bonds = graphs[0]
+>>> nodes.shape, edges.tolist(), bonds
 ((3, 41), [[0, 1], [1, 2]], ['SINGLE', 'SINGLE'])
 >>> from skattention.chem import ATOM_FEATURES
 >>> int(graphs[1].nodes[:, ATOM_FEATURES.index("aromatic")].sum())
@@ -23,7 +24,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._graphs import Graph
+from ._graphs import Graph, TypedGraph
 
 #: elements with a one-hot column of their own; any other element shares the last one
 ELEMENTS = ("C", "N", "O", "S", "F", "Cl", "Br", "I", "P", "B", "Si", "Se", "Na", "K")
@@ -69,7 +70,7 @@ def atom_features(atom) -> np.ndarray:
         + [float(atom.GetIsAromatic()), float(atom.IsInRing())], dtype=np.float32)
 
 
-def smiles_to_graphs(smiles, *, bond_types: bool = True) -> list[Graph]:
+def smiles_to_graphs(smiles, *, bond_types: bool = True) -> list[TypedGraph] | list[Graph]:
     """One graph per SMILES string: heavy atoms as nodes (their
     :data:`ATOM_FEATURES`), bonds as edges.
 
@@ -83,7 +84,7 @@ def smiles_to_graphs(smiles, *, bond_types: bool = True) -> list[Graph]:
 
     Returns
     -------
-    list of Graph
+    list of TypedGraph (list of Graph with ``bond_types=False``)
 
     Raises
     ------
@@ -106,6 +107,6 @@ def smiles_to_graphs(smiles, *, bond_types: bool = True) -> list[Graph]:
         nodes = np.stack([atom_features(a) for a in mol.GetAtoms()])
         edges = np.array([[b.GetBeginAtomIdx(), b.GetEndAtomIdx()] for b in mol.GetBonds()],
                          dtype=np.int64).reshape(-1, 2)
-        types = [str(b.GetBondType()) for b in mol.GetBonds()] if bond_types else None
-        graphs.append(Graph(nodes, edges, types))
+        graphs.append(TypedGraph(nodes, edges, [str(b.GetBondType()) for b in mol.GetBonds()]) if bond_types
+                      else Graph(nodes, edges))
     return graphs

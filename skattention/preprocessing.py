@@ -9,9 +9,9 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ._graphs import Graph
+from ._graphs import Graph, TypedGraph
 
-__all__ = ["Graph", "from_long_format", "from_networkx", "from_padded"]
+__all__ = ["Graph", "TypedGraph", "from_long_format", "from_networkx", "from_padded"]
 
 
 def from_long_format(
@@ -234,12 +234,12 @@ def from_networkx(graphs, node_attribute: str | None = None, *, label_attribute:
         label is None is unlabelled (see the user guide).
     edge_attribute : str, optional
         An edge attribute holding each edge's type (a hashable label, such
-        as a bond type or a kind of relation): the graphs then carry
-        ``edge_types``, and the model learns a bias per type.
+        as a bond type or a kind of relation): the graphs are then
+        :class:`TypedGraph`, and the model learns a bias per type.
 
     Returns
     -------
-    X : list of Graph
+    X : list of Graph (of TypedGraph with ``edge_attribute``)
     y : list of ndarray
         Only with ``label_attribute``.
 
@@ -281,7 +281,7 @@ def from_networkx(graphs, node_attribute: str | None = None, *, label_attribute:
                     raise ValueError(f"graphs[{i}] has an edge ({u!r}, {v!r}) without the attribute "
                                      f"{edge_attribute!r}.")
                 types.append(data[edge_attribute])
-        X.append(Graph(values, edges, types))
+        X.append(Graph(values, edges) if types is None else TypedGraph(values, edges, types))
         if label_attribute is not None:
             y.append(np.asarray([attribute(n, label_attribute) for n in order]))
     return (X, y) if label_attribute is not None else X

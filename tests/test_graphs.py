@@ -20,7 +20,14 @@ from skattention import (
     AttentionTokenClassifier,
     AttentionTokenRegressor,
 )
-from skattention._graphs import UNREACHABLE, Graph, check_edges, graph_items, split_graphs
+from skattention._graphs import (
+    UNREACHABLE,
+    Graph,
+    TypedGraph,
+    check_edges,
+    graph_items,
+    split_graphs,
+)
 from skattention.preprocessing import from_networkx
 
 KW = {**TINY, "max_epochs": 4}
@@ -72,9 +79,9 @@ def test_graphs_and_sequences_do_not_mix_and_networkx_goes_through_from_networkx
     nodes, edges, types = split_graphs([(["a", "b"], np.array([[0, 1]])), (["c"], sp.csr_matrix((1, 1)))])
     assert nodes == [["a", "b"], ["c"]] and len(edges) == 2 and types is None
     assert split_graphs([("a", "b"), ["c"]]) == ([("a", "b"), ["c"]], None, None)  # a 2-token tuple stays a sequence
-    assert split_graphs([Graph(["a", "b"], [[0, 1]], ["x"]), Graph(["c"], [], [])])[2] == [["x"], []]
+    assert split_graphs([TypedGraph(["a", "b"], [[0, 1]], ["x"]), TypedGraph(["c"], [], [])])[2] == [["x"], []]
     with pytest.raises(ValueError, match=r"X\[1\] has no edge types but X\[0\] has"):
-        split_graphs([Graph(["a", "b"], [[0, 1]], ["x"]), Graph(["c"], [])])
+        split_graphs([TypedGraph(["a", "b"], [[0, 1]], ["x"]), Graph(["c"], [])])
 
 
 def test_degrees_ignore_self_loops_and_distances_cap_and_mark_other_components():
@@ -95,7 +102,7 @@ def test_from_networkx_keeps_node_order_attributes_and_labels():
     assert from_networkx([g])[0].nodes == ["node", "node"]
     with pytest.raises(ValueError, match=r"graphs\[0\] has a node 'b' without the attribute 'element'"):
         from_networkx([g], "element")
-    assert from_networkx([g])[0].edge_types is None
+    assert type(from_networkx([g])[0]) is Graph
     with pytest.raises(ValueError, match=r"graphs\[0\] has an edge \('b', 'a'\) without the attribute 'kind'"):
         from_networkx([g], edge_attribute="kind")
     g.add_node("c", x=[5.0, 6.0], club=None)
@@ -225,7 +232,7 @@ def _partner_graphs(seed: int, n_graphs: int):
         labels = ["none"] * n
         u, v = edges[d]
         labels[u], labels[v] = tokens[v], tokens[u]
-        X.append(Graph(tokens, edges, ["d" if i == d else "s" for i in range(len(edges))]))
+        X.append(TypedGraph(tokens, edges, ["d" if i == d else "s" for i in range(len(edges))]))
         y.append(labels)
     return X, y
 
@@ -242,7 +249,7 @@ def test_edge_types_are_learnt_and_kept_through_save_and_load(tmp_path):
     loaded = AttentionTokenClassifier.load(tmp_path / "typed")
     assert all(np.array_equal(a, b) for a, b in zip(loaded.predict_proba(X_test), typed.predict_proba(X_test)))
     # an edge type never seen in fit reads as "unknown" (id 1), and a graph without types is refused
-    assert len(typed.predict([Graph(["p", "q"], [[0, 1]], ["triple"])])[0]) == 2
+    assert len(typed.predict([TypedGraph(["p", "q"], [[0, 1]], ["triple"])])[0]) == 2
     with pytest.raises(ValueError, match="X holds graphs without edge types but the estimator was fitted on "
                                          "graphs with"):
         typed.predict([Graph(["p", "q"], [[0, 1]])])
@@ -255,5 +262,5 @@ def test_typed_graph_outputs_are_equivariant_to_a_renumbering_of_the_nodes():
     for g in X[:5]:
         order = rng.permutation(len(g.nodes))
         where = np.argsort(order)  # new position of each old node
-        moved = Graph([g.nodes[i] for i in order], where[g.edges], g.edge_types)
+        moved = TypedGraph([g.nodes[i] for i in order], where[g.edges], g.edge_types)
         np.testing.assert_allclose(model.predict_proba([moved])[0], model.predict_proba([g])[0][order], atol=1e-6)
