@@ -19,12 +19,20 @@ the median of 3 ``predict`` calls on the EWT test split.
     python benchmarks/throughput.py --quick
     python benchmarks/throughput.py --profile  # torch.profiler table of the default tagger's predict
     python benchmarks/throughput.py --compare REV  # the default tagger here and at commit REV
+    python benchmarks/throughput.py --decoders     # seq2seq training: each RNN decoder, same run
 
 ``--compare REV`` times the default tagger (training and predict tokens/s, as
 above, on the first 4,000 EWT training sentences) in this tree and in a
 temporary worktree of commit ``REV``, in alternating runs (``--repeats``,
 default 3), and writes ``results/throughput_compare.*`` with the medians and
 their ratio: the same-machine comparison a refactoring must pass.
+
+``--decoders`` times teacher-forced training of AttentionSeq2Seq with the
+G2P configuration (``d_model=256``, batch 128, no dropout) on 20,000 CMUdict
+pairs, for the Bahdanau decoder (``"rnn"``, a Python loop over the target
+steps) and the parallel one (``"luong"``), in alternating runs, and writes
+``results/throughput_decoders.*``: target tokens (end token included) per
+second of training, medians over the runs, and the ratio.
 
 ``--profile`` writes ``results/predict_profile.txt``: where the time of
 ``predict`` on the EWT test split goes, operator by operator, plus the share
@@ -135,6 +143,32 @@ def compare(rev: str, repeats: int, quick: bool) -> None:
     report("throughput_compare", rows, "", quick=quick, table=table, note=note, ratio=ratio, old_commit=commit)
 
 
+def decoders(repeats: int, quick: bool) -> None:
+    """Training target tokens/s of the RNN decoders, alternating in one process."""
+    X, y = load_cmudict(strip_stress=True)
+    rng = np.random.RandomState(0)
+    pick = rng.choice(len(X), 2000 if quick else 20000, replace=False)
+    X, y = [X[i] for i in pick], [y[i] for i in pick]
+    target_tokens = sum(len(t) + 1 for t in y)
+    runs: dict = {"rnn": [], "luong": []}
+    for _ in range(repeats):
+        for decoder in runs:
+            model = AttentionSeq2Seq(decoder=decoder, d_model=64 if quick else 256, batch_size=128, dropout=0.0,
+                                     max_epochs=2, train_split=None, patience=None, random_state=0).fit(X, y)
+            runs[decoder].append(target_tokens / _epoch_seconds(model))
+            print(decoder, runs[decoder][-1], flush=True)
+    rows = [{"decoder": d, "train_target_tokens_per_s": float(statistics.median(r)), "runs": r}
+            for d, r in runs.items()]
+    ratio = rows[1]["train_target_tokens_per_s"] / rows[0]["train_target_tokens_per_s"]
+    table = "\n".join(["| decoder | training target tokens/s |", "|---|---|"] + [
+        f"| {r['decoder']} | {r['train_target_tokens_per_s']:,.0f} |" for r in rows] + [
+        f"| ratio, luong / rnn | {ratio:.2f} |"])
+    note = (f"AttentionSeq2Seq, additive attention, BiRNN encoder, d_model={64 if quick else 256}, batch 128, "
+            f"no dropout, on {len(X):,} CMUdict pairs; median epoch time of 2 epochs, {repeats} alternating runs; "
+            "medians over the runs.")
+    report("throughput_decoders", rows, "", quick=quick, table=table, note=note, ratio=ratio)
+
+
 def profile_predict() -> str:
     from torch.profiler import ProfilerActivity, profile
 
@@ -214,11 +248,15 @@ def main():
     parser.add_argument("--worker", choices=ENCODERS, help=argparse.SUPPRESS)
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--compare", metavar="REV")
+    parser.add_argument("--decoders", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--train-sentences", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.compare:
         compare(args.compare, args.repeats, args.quick)
+        return
+    if args.decoders:
+        decoders(args.repeats, args.quick)
         return
     if args.profile:
         from _common import RESULTS

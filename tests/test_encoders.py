@@ -10,13 +10,13 @@ from skattention.modules import ENCODERS, BiRNNEncoder, make_encoder, register_e
 from skattention.modules.seq2seq import DECODERS
 
 
-def test_the_registry_holds_the_three_encoders_and_what_each_needs():
+def test_the_registries_hold_the_encoders_and_decoders_and_what_each_needs():
     assert {name: (cls.uses_heads, cls.even_width, cls.positional, cls.bidirectional)
             for name, cls in ENCODERS.items()} == {"transformer": (True, False, True, False),
                                                    "birnn": (False, True, False, True),
                                                    "hybrid": (True, True, False, True)}
     assert {name: (cls.needs_attention, cls.uses_heads) for name, cls in DECODERS.items()} == {
-        "rnn": (False, False), "transformer": (True, True)}
+        "rnn": (False, False), "luong": (True, False), "transformer": (True, True)}
     with pytest.raises(ValueError, match=r"Unknown encoder 'cnn'; expected one of \('transformer', 'birnn'"):
         make_encoder("cnn", 8, 2, 1, 0.0, "scaled_dot")
 

@@ -9,14 +9,8 @@ from sklearn.model_selection import GridSearchCV, KFold
 from skattention import AttentionSeq2Seq
 from skattention.metrics import exact_match_scorer, neg_token_error_rate_scorer
 from skattention.modules import Batch
-from skattention.modules.seq2seq import (
-    EOS_ID,
-    RNNDecoder,
-    Seq2SeqModel,
-    _forbid_specials,
-    beam_search,
-    greedy_search,
-)
+from skattention.modules.decoding import EOS_ID, _forbid_specials, beam_search, greedy_search
+from skattention.modules.seq2seq import LuongDecoder, RNNDecoder, Seq2SeqModel
 
 FAST = dict(d_model=32, n_heads=2, max_epochs=3, batch_size=16, random_state=0)
 
@@ -237,3 +231,32 @@ def test_beam_search_never_returns_less_than_greedy_when_greedy_stays_in_the_bea
             compared += 1
             assert _normalised(model, batch, b, s, 1.0) >= _normalised(model, batch, b, g, 1.0) - 1e-5
     assert compared >= len(batch) // 2
+
+
+def test_the_luong_decoder_trains_all_steps_at_once_and_decodes_step_by_step_alike():
+    """Teacher forcing in one call equals feeding the target one step at a time,
+    so the parallel training computes what greedy and beam decoding score."""
+    torch.manual_seed(0)
+    decoder = LuongDecoder(n_targets=9, d_model=8, attention="additive", dropout=0.0).eval()
+    memory, mask = torch.randn(3, 5, 8), torch.tensor([[True] * 5, [True] * 3 + [False] * 2, [True] * 4 + [False]])
+    state = decoder.start(memory, mask, mask.sum(1))
+    target_in = torch.randint(2, 9, (3, 6))
+    logits, weights = decoder(target_in, state)
+    steps, step_state = [], state
+    for t in range(target_in.shape[1]):
+        step_logits, step_state, w = decoder.step(target_in[:, t], step_state)
+        steps.append((step_logits, w))
+    torch.testing.assert_close(logits, torch.stack([s[0] for s in steps], 1))
+    torch.testing.assert_close(weights, torch.stack([s[1] for s in steps], 1))
+    assert (weights[1, :, 3:] == 0).all()  # padded source positions get no weight
+
+
+def test_the_luong_decoder_fits_through_the_estimator_and_needs_attention():
+    X, y = reversal_data(300)
+    params = {**FAST, "d_model": 64, "max_epochs": 40, "lr": 5e-3, "train_split": None}  # as reverser()
+    model = AttentionSeq2Seq(decoder="luong", **params).fit(X, y)
+    assert model.score(X[:100], y[:100]) > 0.9  # exact match of reversed 2-5 token strings
+    assert [w.shape for w in model.attention_weights(X[:2])] == [(len(p), len(x)) for p, x in
+                                                                 zip(model.predict(X[:2]), X[:2])]
+    with pytest.raises(ValueError, match="decoder='luong' needs attention"):
+        AttentionSeq2Seq(decoder="luong", attention=None).fit(X, y)

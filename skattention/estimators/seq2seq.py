@@ -30,10 +30,13 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
     ----------
     encoder : {"birnn", "transformer", "hybrid"}, default="birnn"
         Source encoder.
-    decoder : {"rnn", "transformer"}, default="rnn"
+    decoder : {"rnn", "luong", "transformer"}, default="rnn"
         ``"rnn"``: a GRU decoder fed with the previous token and the attention
-        context (Bahdanau et al., 2014). ``"transformer"``: causal
-        self-attention plus cross-attention layers.
+        context (Bahdanau et al., 2014). ``"luong"``: attention after the GRU
+        (Luong et al., 2015; any score, Bahdanau's additive one included),
+        so teacher-forced training runs the whole target at once instead of
+        a loop over its steps. ``"transformer"``: causal self-attention plus
+        cross-attention layers.
     attention : {"additive", "multiplicative", "dot", "scaled_dot"} or None, default="additive"
         The decoder's alignment score: ``"additive"`` is Bahdanau's,
         ``"multiplicative"`` Luong's general score. None is the plain

@@ -15,7 +15,6 @@ from __future__ import annotations
 import math
 
 import torch
-import torch.nn.functional as F
 from torch import nn
 
 from ..attention import (
@@ -25,10 +24,10 @@ from ..attention import (
     SinusoidalPositionalEncoding,
 )
 from .batch import Batch
+from .decoding import BOS_ID, EOS_ID, PAD_ID, UNK_ID, beam_search, greedy_search, output_caps  # noqa: F401
 from .encoders import ENCODERS, file_under
 from .models import Backbone
 
-PAD_ID, UNK_ID, BOS_ID, EOS_ID = 0, 1, 2, 3
 #: name -> decoder class; each says how it is built (``build``) and whether it needs an attention score
 #: (``needs_attention``) and heads (``uses_heads``)
 DECODERS: dict = {}
@@ -54,14 +53,37 @@ def _summary(memory: torch.Tensor, mask: torch.Tensor, lengths: torch.Tensor, bi
     return (memory * m).sum(1) / m.sum(1).clamp_min(1)
 
 
+class _RNNDecoderBase(nn.Module):
+    """What the GRU decoders share: the first state from a summary of the
+    source, keys projected once for the additive score, attention over the
+    encoder states, and beam reordering."""
+
+    needs_attention, uses_heads = False, False
+
+    def start(self, memory, mask, lengths) -> dict:
+        summary = _summary(memory, mask, lengths, self.bidirectional_memory)
+        hidden = torch.tanh(self.init(summary)).view(memory.shape[0], self.n_layers, -1)
+        state = {"hidden": hidden, "memory": memory, "mask": mask, "summary": summary}
+        if self.attention is not None and hasattr(self.attention.score, "project_keys"):
+            state["keys"] = self.attention.score.project_keys(memory)
+        return state
+
+    def _context(self, query, state):
+        if self.attention is None:
+            return state["summary"].unsqueeze(1), None
+        extra = {"projected_keys": state["keys"]} if "keys" in state else {}
+        return self.attention(query, state["memory"], state["memory"], state["mask"], **extra)
+
+    reorder = staticmethod(_reorder)
+
+
 @register_decoder("rnn")
-class RNNDecoder(nn.Module):
+class RNNDecoder(_RNNDecoderBase):
     """GRU decoder. With attention, each step scores the previous state against
     the encoder states (Bahdanau et al., 2014) and feeds the context with the
     previous token; with ``attention=None`` the context is the same fixed
-    source summary at every step (Cho et al., 2014)."""
-
-    needs_attention, uses_heads = False, False
+    source summary at every step (Cho et al., 2014). The context of step t
+    feeds the GRU at step t, so training loops over the target in Python."""
 
     @classmethod
     def build(cls, n_targets, d_model, n_heads, n_layers, dropout, attention, encoder):
@@ -80,20 +102,6 @@ class RNNDecoder(nn.Module):
         self.drop = nn.Dropout(dropout)
         self.n_layers = n_layers
         self.bidirectional_memory = bidirectional_memory
-
-    def start(self, memory, mask, lengths) -> dict:
-        summary = _summary(memory, mask, lengths, self.bidirectional_memory)
-        hidden = torch.tanh(self.init(summary)).view(memory.shape[0], self.n_layers, -1)
-        state = {"hidden": hidden, "memory": memory, "mask": mask, "summary": summary}
-        if self.attention is not None and hasattr(self.attention.score, "project_keys"):
-            state["keys"] = self.attention.score.project_keys(memory)
-        return state
-
-    def _context(self, query, state):
-        if self.attention is None:
-            return state["summary"].unsqueeze(1), None
-        extra = {"projected_keys": state["keys"]} if "keys" in state else {}
-        return self.attention(query, state["memory"], state["memory"], state["mask"], **extra)
 
     def step(self, prev: torch.Tensor, state: dict):
         """prev ``(N,)`` → logits ``(N, V)``, new state, weights ``(N, S)`` or None."""
@@ -116,7 +124,55 @@ class RNNDecoder(nn.Module):
         stacked = None if weights[0] is None else torch.stack(weights, 1)
         return torch.stack(logits, 1), stacked
 
-    reorder = staticmethod(_reorder)
+
+@register_decoder("luong")
+class LuongDecoder(_RNNDecoderBase):
+    """GRU decoder with attention after the recurrence (Luong et al., 2015,
+    global attention without input feeding): the GRU reads the previous
+    tokens only, its state at step t is scored against the encoder states
+    (with any score, Bahdanau's additive one included), and the output reads
+    ``tanh(W [h_t; c_t])``. No context feeds the recurrence, so teacher-forced
+    training runs the GRU over the whole target in one fused call and scores
+    every step at once."""
+
+    needs_attention = True
+
+    @classmethod
+    def build(cls, n_targets, d_model, n_heads, n_layers, dropout, attention, encoder):
+        return cls(n_targets, d_model, attention, 1, dropout, bidirectional_memory=ENCODERS[encoder].bidirectional)
+
+    def __init__(self, n_targets: int, d_model: int, attention: str = "additive", n_layers: int = 1,
+                 dropout: float = 0.1, bidirectional_memory: bool = True):
+        super().__init__()
+        self.embedding = nn.Embedding(n_targets, d_model, padding_idx=PAD_ID)
+        self.init = nn.Linear(d_model, d_model * n_layers)
+        self.rnn = nn.GRU(d_model, d_model, num_layers=n_layers, batch_first=True,
+                          dropout=dropout if n_layers > 1 else 0.0)
+        self.attention = Attention(attention, d_model, d_model)
+        self.combine = nn.Linear(2 * d_model, d_model)
+        self.out = nn.Linear(d_model, n_targets)
+        self.drop = nn.Dropout(dropout)
+        self.n_layers = n_layers
+        self.bidirectional_memory = bidirectional_memory
+
+    def _decode(self, tokens: torch.Tensor, state: dict):
+        """tokens ``(N, T)`` → logits ``(N, T, V)``, weights ``(N, T, S)``, new state."""
+        emb = self.drop(self.embedding(tokens))
+        out, hidden = self.rnn(emb, state["hidden"].transpose(0, 1).contiguous())
+        context, weights = self._context(out, state)
+        logits = self.out(self.drop(torch.tanh(self.combine(torch.cat([out, context], dim=-1)))))
+        return logits, weights, {**state, "hidden": hidden.transpose(0, 1)}
+
+    def step(self, prev: torch.Tensor, state: dict):
+        """prev ``(N,)`` → logits ``(N, V)``, new state, weights ``(N, S)``."""
+        logits, weights, state = self._decode(prev[:, None], state)
+        return logits[:, 0], state, weights[:, 0]
+
+    def forward(self, target_in, state, need_weights: bool = True):
+        """Teacher forcing over ``target_in (N, T)``, all steps at once →
+        logits ``(N, T, V)`` and weights ``(N, T, S)``."""
+        logits, weights, _ = self._decode(target_in, state)
+        return logits, weights
 
 
 class TransformerDecoderLayer(nn.Module):
@@ -234,141 +290,3 @@ class Seq2SeqModel(nn.Module):
         if beam_size > 1:
             return beam_search(self.decoder, state, len(batch), beam_size, max_length, length_penalty)
         return greedy_search(self.decoder, state, len(batch), max_length)
-
-
-def _forbid_specials(logits: torch.Tensor) -> torch.Tensor:
-    """Never generate padding, unknown or start tokens."""
-    logits = logits.clone()
-    logits[:, [PAD_ID, UNK_ID, BOS_ID]] = torch.finfo(logits.dtype).min
-    return logits
-
-
-def output_caps(max_length, batch_size: int) -> list[int]:
-    """The longest output of each sequence: ``max_length`` for all, or one per sequence."""
-    if isinstance(max_length, int):
-        return [max_length] * batch_size
-    caps = [int(c) for c in max_length]
-    if len(caps) != batch_size or min(caps, default=1) < 1:
-        raise ValueError(f"max_length must be an int >= 1 or {batch_size} of them, got {max_length!r}.")
-    return caps
-
-
-@torch.no_grad()
-def greedy_search(decoder, state, batch_size: int, max_length):
-    """Greedy decoding; ``max_length``: the longest output, for all sequences
-    (an int) or per sequence, so that a sequence's output never depends on
-    the others of its batch."""
-    caps = output_caps(max_length, batch_size)
-    device = state["memory"].device
-    cap = torch.tensor(caps, device=device)
-    prev = torch.full((batch_size,), BOS_ID, dtype=torch.long, device=device)
-    done = torch.zeros(batch_size, dtype=torch.bool, device=device)
-    tokens, weights = [], []
-    for t in range(max(caps)):
-        logits, state, w = decoder.step(prev, state)
-        prev = _forbid_specials(logits).argmax(-1)
-        prev = prev.masked_fill(done, EOS_ID)
-        tokens.append(prev)
-        weights.append(w)
-        done |= (prev == EOS_ID) | (cap <= t + 1)
-        if bool(done.all()):
-            break
-    ids = torch.stack(tokens, 1).cpu()
-    align = None if weights[0] is None else torch.stack(weights, 1).float().cpu()
-    out = []
-    for b in range(batch_size):
-        seq = ids[b, : caps[b]].tolist()
-        n = seq.index(EOS_ID) if EOS_ID in seq else len(seq)
-        out.append((seq[:n], None if align is None else align[b, :n].numpy()))
-    return out
-
-
-@torch.no_grad()
-def beam_search(decoder, state, batch_size: int, beam_size: int, max_length, length_penalty: float,
-                early_stopping: bool = True, return_finished: bool = False):
-    """Beam search with length normalisation.
-
-    Finished hypotheses are ranked by ``log p / length ** length_penalty``
-    (0 disables the normalisation; ``length`` counts the end token). An end
-    token finishes a hypothesis only when it ranks among the ``beam_size``
-    best candidates. A sentence stops at its output cap (``max_length``, an
-    int or one per sentence, as in :func:`greedy_search`), or earlier, with
-    ``early_stopping``, once ``beam_size`` hypotheses have ended and no live
-    one can still beat the best of them. That test is exact: log
-    probabilities only fall as an output grows, so a live hypothesis of
-    score ``s`` can at best end with ``s / cap ** length_penalty``, its score
-    spread over the longest output allowed; early stopping never changes the
-    result. A sentence in which nothing ended by its cap returns its best
-    live hypothesis. ``return_finished`` also returns, per sentence, every
-    hypothesis that ended, as ``(normalised score, token ids)``.
-    """
-    K = beam_size
-    caps = output_caps(max_length, batch_size)
-    device = state["memory"].device
-    state = decoder.reorder(state, torch.arange(batch_size, device=device).repeat_interleave(K))
-    scores = torch.full((batch_size, K), -float("inf"), device=device)
-    scores[:, 0] = 0.0
-    prev = torch.full((batch_size * K,), BOS_ID, dtype=torch.long, device=device)
-    history = torch.zeros(batch_size * K, 0, dtype=torch.long, device=device)
-    align = None
-    finished: list[list] = [[] for _ in range(batch_size)]
-    running = [True] * batch_size
-    for t in range(max(caps)):
-        logits, state, w = decoder.step(prev, state)
-        logp = F.log_softmax(_forbid_specials(logits).float(), dim=-1)
-        V = logp.shape[-1]
-        cand = (scores.view(-1, 1) + logp).view(batch_size, K * V)
-        top_scores, top_idx = cand.topk(min(2 * K, K * V), dim=1)
-        beam_idx, token_idx = top_idx // V, top_idx % V
-        new_scores = torch.full((batch_size, K), -float("inf"), device=device)
-        new_beams = torch.arange(batch_size, device=device).repeat_interleave(K).view(batch_size, K) * K
-        new_tokens = torch.full((batch_size, K), EOS_ID, dtype=torch.long, device=device)
-        ts, bi, ti = top_scores.tolist(), beam_idx.tolist(), token_idx.tolist()
-        capped = []  # sentences that reach their cap at this step with nothing ended
-        for b in range(batch_size):
-            if not running[b]:
-                continue
-            filled = 0
-            for rank, (s, k, tok) in enumerate(zip(ts[b], bi[b], ti[b])):
-                if s == -float("inf") or filled == K:
-                    break
-                src = b * K + k
-                if tok == EOS_ID:
-                    # only an end among the K best candidates finishes a hypothesis (as in
-                    # fairseq): lower-ranked ends would stop the search with truncated outputs
-                    if rank < K:
-                        norm = s / ((t + 1) ** length_penalty)
-                        finished[b].append((norm, history[src].tolist(), None if align is None else align[src]))
-                else:
-                    new_scores[b, filled] = s
-                    new_beams[b, filled] = src
-                    new_tokens[b, filled] = tok
-                    filled += 1
-            if t + 1 >= caps[b]:
-                running[b] = False
-                if not finished[b]:
-                    capped.append(b)
-            elif early_stopping and len(finished[b]) >= K:
-                best_live = new_scores[b, 0].item() / (caps[b] ** length_penalty)
-                if max(h[0] for h in finished[b]) >= best_live:
-                    running[b] = False
-        index = new_beams.view(-1)
-        state = decoder.reorder(state, index)
-        prev = new_tokens.view(-1)
-        history = torch.cat([history.index_select(0, index), prev[:, None]], dim=1)
-        if w is not None:
-            step = w.float().index_select(0, index)[:, None]
-            align = step if align is None else torch.cat([align.index_select(0, index), step], dim=1)
-        for b in capped:  # the best live hypothesis, as long as the cap allows
-            finished[b].append((new_scores[b, 0].item(), history[b * K].tolist(),
-                                None if align is None else align[b * K]))
-        scores = new_scores.masked_fill(~torch.tensor(running, device=device)[:, None], -float("inf"))
-        if not any(running):
-            break
-    out = []
-    for b in range(batch_size):
-        _, seq, a = max(finished[b], key=lambda h: h[0])
-        out.append((seq, None if a is None else a.float().cpu().numpy()))
-    if return_finished:
-        return out, [[(norm, seq) for norm, seq, _ in hypotheses] for hypotheses in finished]
-    return out
