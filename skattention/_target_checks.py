@@ -83,11 +83,12 @@ def check_token_targets(y, X: Sequences, *, numeric: bool, unlabelled: bool = Fa
 
 
 def _labelled(targets: np.ndarray) -> np.ndarray:
-    """Which elements of one checked target sequence have a target."""
+    """Which elements of one target sequence (labels, or numbers) have a
+    target: not None or NaN, not NaN in every output."""
     if not len(targets):
         return np.zeros(0, dtype=bool)
     if targets.dtype == object:
-        return np.array([label is not None for label in targets], dtype=bool)
+        return np.array([not _is_missing(label) for label in targets], dtype=bool)
     return ~np.isnan(targets.reshape(len(targets), -1)).all(axis=1)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .._sequences import Sequences, _as_list_of_sequences
-from .._target_checks import _is_missing, check_token_targets
+from .._target_checks import _labelled, check_token_targets
 from ..metrics import flat_accuracy_score, flat_r2_score
 from ..modules import TokenCrossEntropyLoss, TokenModel
 from ._base import BaseSequenceEstimator
@@ -20,8 +20,7 @@ def _labelled_pairs(y, pred: list, numeric: bool = False) -> tuple:
     try:
         ys = _as_list_of_sequences(y, "y")
         t = [np.asarray(s, dtype=np.float64 if numeric else object) for s in ys]
-        keep = [np.zeros(0, dtype=bool) if not len(a) else ~np.isnan(a.reshape(len(a), -1)).all(axis=1)
-                if numeric else np.array([not _is_missing(v) for v in a], dtype=bool) for a in t]
+        keep = [_labelled(a) for a in t]
     except (TypeError, ValueError):
         return y, pred
     if len(ys) != len(pred) or all(k.all() for k in keep) or \
