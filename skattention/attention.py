@@ -229,6 +229,20 @@ class MultiHeadSelfAttention(_MultiHeadBase):
         q, k, v = self.qkv(x).view(B, T, 3, self.n_heads, self.head_dim).permute(2, 0, 3, 1, 4)
         return self._attend(q, k, v, mask, causal, need_weights)
 
+    def extend(self, x: torch.Tensor, keys: torch.Tensor, values: torch.Tensor):
+        """Causal attention of new positions ``x (B, T, D)`` given the keys and
+        values ``(B, H, P, d)`` of the ``P`` positions before them (a key/value
+        cache for decoding one step at a time). Returns the output ``(B, T, D)``
+        and the keys and values of all ``P + T`` positions."""
+        B, T, _ = x.shape
+        q, k, v = self.qkv(x).view(B, T, 3, self.n_heads, self.head_dim).permute(2, 0, 3, 1, 4)
+        keys, values = torch.cat([keys, k], dim=2), torch.cat([values, v], dim=2)
+        P = keys.shape[2] - T
+        # query i (position P + i) sees the keys up to its own position
+        visible = torch.ones(T, P + T, dtype=torch.bool, device=x.device).tril(P)
+        out, _ = self._attend(q, keys, values, visible.expand(B, T, P + T) if T > 1 else None, False, False)
+        return out, keys, values
+
 
 class MultiHeadCrossAttention(_MultiHeadBase):
     """Multi-head attention of queries ``(B, Tq, D)`` over a memory
@@ -239,10 +253,15 @@ class MultiHeadCrossAttention(_MultiHeadBase):
         self.q = nn.Linear(d_model, d_model)
         self.kv = nn.Linear(d_model, 2 * d_model)
 
-    def forward(self, query, memory, memory_mask=None, need_weights: bool = False):
+    def project_memory(self, memory: torch.Tensor):
+        """The memory's keys and values ``(B, H, Tk, d)``, to compute once and
+        pass to every decoding step as ``projected``."""
         k, v = self.kv(memory).chunk(2, dim=-1)
-        return self._attend(self._heads(self.q(query)), self._heads(k), self._heads(v), memory_mask,
-                            False, need_weights)
+        return self._heads(k), self._heads(v)
+
+    def forward(self, query, memory, memory_mask=None, need_weights: bool = False, projected=None):
+        k, v = self.project_memory(memory) if projected is None else projected
+        return self._attend(self._heads(self.q(query)), k, v, memory_mask, False, need_weights)
 
 
 class AttentionPooling(nn.Module):
@@ -289,11 +308,13 @@ class SinusoidalPositionalEncoding(nn.Module):
         table[:, 1::2] = torch.cos(pos * div)[:, : self.d_model // 2]
         return table
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        T = x.shape[1]
-        if T > self.table.shape[0]:
-            self.table = self._table(2 ** math.ceil(math.log2(T))).to(x.device)
-        return x + self.table[:T].to(x.dtype)
+    def forward(self, x: torch.Tensor, offset: int = 0) -> torch.Tensor:
+        """Add the encodings of positions ``offset`` to ``offset + T - 1``
+        (``offset``: where ``x`` starts, for decoding one step at a time)."""
+        end = offset + x.shape[1]
+        if end > self.table.shape[0]:
+            self.table = self._table(2 ** math.ceil(math.log2(end))).to(x.device)
+        return x + self.table[offset:end].to(x.dtype)
 
 
 class LearnedPositionalEncoding(nn.Module):

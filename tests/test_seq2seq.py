@@ -10,7 +10,7 @@ from skattention import AttentionSeq2Seq
 from skattention.metrics import exact_match_scorer, neg_token_error_rate_scorer
 from skattention.modules import Batch
 from skattention.modules.decoding import EOS_ID, _forbid_specials, beam_search, greedy_search
-from skattention.modules.seq2seq import LuongDecoder, RNNDecoder, Seq2SeqModel
+from skattention.modules.seq2seq import LuongDecoder, RNNDecoder, Seq2SeqModel, TransformerDecoder
 
 FAST = dict(d_model=32, n_heads=2, max_epochs=3, batch_size=16, random_state=0)
 
@@ -249,6 +249,31 @@ def test_the_luong_decoder_trains_all_steps_at_once_and_decodes_step_by_step_ali
     torch.testing.assert_close(logits, torch.stack([s[0] for s in steps], 1))
     torch.testing.assert_close(weights, torch.stack([s[1] for s in steps], 1))
     assert (weights[1, :, 3:] == 0).all()  # padded source positions get no weight
+
+
+@pytest.mark.parametrize("score", ["scaled_dot", "additive"])
+def test_the_transformer_decoder_steps_with_its_key_value_cache_as_it_trains(score):
+    """Decoding one step at a time against the cached keys and values gives
+    the teacher-forced logits and alignments of the whole prefix, and beam
+    search may reorder the cache like any other state."""
+    torch.manual_seed(0)
+    decoder = TransformerDecoder(n_targets=9, d_model=8, n_heads=2, n_layers=2, dropout=0.0, attention=score).eval()
+    memory, mask = torch.randn(3, 5, 8), torch.tensor([[True] * 5, [True] * 3 + [False] * 2, [True] * 4 + [False]])
+    state = decoder.start(memory, mask, mask.sum(1))
+    target_in = torch.randint(2, 9, (3, 6))
+    logits, weights = decoder(target_in, state)
+    steps, step_state = [], state
+    for t in range(target_in.shape[1]):
+        step_logits, step_state, w = decoder.step(target_in[:, t], step_state)
+        steps.append((step_logits, w))
+    torch.testing.assert_close(logits, torch.stack([s[0] for s in steps], 1))
+    torch.testing.assert_close(weights, torch.stack([s[1] for s in steps], 1))
+    assert step_state["k1"].shape == (3, 2, 6, 4)  # (N, heads, steps so far, head dim)
+    # reordering the state (as beam search does) reorders what every later step computes
+    index = torch.tensor([2, 0, 0])
+    moved, _ = decoder.step(target_in[index, 0], decoder.reorder(step_state, index))[:2]
+    alone, _ = decoder.step(target_in[:, 0], step_state)[:2]
+    torch.testing.assert_close(moved, alone[index])
 
 
 def test_the_luong_decoder_fits_through_the_estimator_and_needs_attention():

@@ -202,11 +202,25 @@ class TransformerDecoderLayer(nn.Module):
         x = x + self.drop(h)
         return x + self.drop(self.ff(self.norm3(x))), weights
 
+    def extend(self, x, cache: dict, memory_mask, need_weights: bool = False):
+        """The layer on new positions ``x`` given ``cache``: the keys and values
+        of the earlier positions (``"keys"``, ``"values"``) and of the memory
+        (``"memory_keys"``, ``"memory_values"``). Returns the output, the
+        cross-attention weights (or None) and the extended cache."""
+        h, keys, values = self.self_attn.extend(self.norm1(x), cache["keys"], cache["values"])
+        x = x + self.drop(h)
+        h, weights = self.cross(self.norm2(x), None, memory_mask, need_weights,
+                                projected=(cache["memory_keys"], cache["memory_values"]))
+        x = x + self.drop(h)
+        return x + self.drop(self.ff(self.norm3(x))), weights, {**cache, "keys": keys, "values": values}
+
 
 @register_decoder("transformer")
 class TransformerDecoder(nn.Module):
     """Transformer decoder; its alignment is the last layer's cross-attention
-    averaged over heads. Decoding re-runs the prefix at each step."""
+    averaged over heads. Decoding keeps each layer's keys and values (of the
+    outputs so far and of the memory) in the state, so a step costs one
+    position, not the whole prefix again."""
 
     needs_attention, uses_heads = True, True
 
@@ -227,8 +241,16 @@ class TransformerDecoder(nn.Module):
         self.drop = nn.Dropout(dropout)
 
     def start(self, memory, mask, lengths) -> dict:
-        empty = torch.zeros(memory.shape[0], 0, dtype=torch.long, device=memory.device)
-        return {"prefix": empty, "memory": memory, "mask": mask}
+        """The decoding state: memory, mask, the step count, and per layer ``i``
+        the cached keys and values ``k{i}``, ``v{i}`` (empty at first) and the
+        memory's ``mk{i}``, ``mv{i}``, all ``(N, H, T, d)``, so that beam search
+        reorders them like any other state tensor."""
+        state = {"memory": memory, "mask": mask,
+                 "position": torch.zeros(memory.shape[0], dtype=torch.long, device=memory.device)}
+        for i, layer in enumerate(self.layers):
+            mk, mv = layer.cross.project_memory(memory)
+            state.update({f"k{i}": mk[:, :, :0], f"v{i}": mv[:, :, :0], f"mk{i}": mk, f"mv{i}": mv})
+        return state
 
     def forward(self, target_in, state, need_weights: bool = True):
         x = self.drop(self.positions(self.embedding(target_in) * self.scale))
@@ -240,9 +262,16 @@ class TransformerDecoder(nn.Module):
         return logits, None if weights is None else weights.mean(1)
 
     def step(self, prev, state):
-        prefix = torch.cat([state["prefix"], prev[:, None]], dim=1)
-        logits, weights = self.forward(prefix, state)
-        return logits[:, -1], {**state, "prefix": prefix}, weights[:, -1]
+        """prev ``(N,)`` → logits ``(N, V)``, new state, weights ``(N, S)``; one
+        position through every layer, against the cached keys and values."""
+        x = self.positions(self.embedding(prev[:, None]) * self.scale, offset=int(state["position"][0]))
+        state = {**state, "position": state["position"] + 1}
+        for i, layer in enumerate(self.layers):
+            cache = {"keys": state[f"k{i}"], "values": state[f"v{i}"],
+                     "memory_keys": state[f"mk{i}"], "memory_values": state[f"mv{i}"]}
+            x, weights, cache = layer.extend(x, cache, state["mask"], need_weights=i == len(self.layers) - 1)
+            state[f"k{i}"], state[f"v{i}"] = cache["keys"], cache["values"]
+        return self.proj(self.norm(x))[:, -1], state, weights.mean(1)[:, -1]
 
     reorder = staticmethod(_reorder)
 
