@@ -233,21 +233,29 @@ def test_beam_search_never_returns_less_than_greedy_when_greedy_stays_in_the_bea
     assert compared >= len(batch) // 2
 
 
+def steps_match_teacher_forcing(decoder):
+    """Feed a random target to ``decoder`` in one teacher-forced call and one
+    step at a time, check that both give the same logits and alignments, and
+    return the alignments, the last step's state and the target."""
+    memory, mask = torch.randn(3, 5, 8), torch.tensor([[True] * 5, [True] * 3 + [False] * 2, [True] * 4 + [False]])
+    state = decoder.start(memory, mask, mask.sum(1))
+    target_in = torch.randint(2, 9, (3, 6))
+    logits, weights = decoder(target_in, state)
+    steps = []
+    for t in range(target_in.shape[1]):
+        step_logits, state, w = decoder.step(target_in[:, t], state)
+        steps.append((step_logits, w))
+    torch.testing.assert_close(logits, torch.stack([s[0] for s in steps], 1))
+    torch.testing.assert_close(weights, torch.stack([s[1] for s in steps], 1))
+    return weights, state, target_in
+
+
 def test_the_luong_decoder_trains_all_steps_at_once_and_decodes_step_by_step_alike():
     """Teacher forcing in one call equals feeding the target one step at a time,
     so the parallel training computes what greedy and beam decoding score."""
     torch.manual_seed(0)
     decoder = LuongDecoder(n_targets=9, d_model=8, attention="additive", dropout=0.0).eval()
-    memory, mask = torch.randn(3, 5, 8), torch.tensor([[True] * 5, [True] * 3 + [False] * 2, [True] * 4 + [False]])
-    state = decoder.start(memory, mask, mask.sum(1))
-    target_in = torch.randint(2, 9, (3, 6))
-    logits, weights = decoder(target_in, state)
-    steps, step_state = [], state
-    for t in range(target_in.shape[1]):
-        step_logits, step_state, w = decoder.step(target_in[:, t], step_state)
-        steps.append((step_logits, w))
-    torch.testing.assert_close(logits, torch.stack([s[0] for s in steps], 1))
-    torch.testing.assert_close(weights, torch.stack([s[1] for s in steps], 1))
+    weights, _, _ = steps_match_teacher_forcing(decoder)
     assert (weights[1, :, 3:] == 0).all()  # padded source positions get no weight
 
 
@@ -258,16 +266,7 @@ def test_the_transformer_decoder_steps_with_its_key_value_cache_as_it_trains(sco
     search may reorder the cache like any other state."""
     torch.manual_seed(0)
     decoder = TransformerDecoder(n_targets=9, d_model=8, n_heads=2, n_layers=2, dropout=0.0, attention=score).eval()
-    memory, mask = torch.randn(3, 5, 8), torch.tensor([[True] * 5, [True] * 3 + [False] * 2, [True] * 4 + [False]])
-    state = decoder.start(memory, mask, mask.sum(1))
-    target_in = torch.randint(2, 9, (3, 6))
-    logits, weights = decoder(target_in, state)
-    steps, step_state = [], state
-    for t in range(target_in.shape[1]):
-        step_logits, step_state, w = decoder.step(target_in[:, t], step_state)
-        steps.append((step_logits, w))
-    torch.testing.assert_close(logits, torch.stack([s[0] for s in steps], 1))
-    torch.testing.assert_close(weights, torch.stack([s[1] for s in steps], 1))
+    _, step_state, target_in = steps_match_teacher_forcing(decoder)
     assert step_state["k1"].shape == (3, 2, 6, 4)  # (N, heads, steps so far, head dim)
     # reordering the state (as beam search does) reorders what every later step computes
     index = torch.tensor([2, 0, 0])
