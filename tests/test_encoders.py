@@ -16,7 +16,7 @@ def test_the_registries_hold_the_encoders_and_decoders_and_what_each_needs():
                                                    "birnn": (False, True, False, True),
                                                    "hybrid": (True, True, False, True)}
     assert {name: (cls.needs_attention, cls.uses_heads) for name, cls in DECODERS.items()} == {
-        "rnn": (False, False), "luong": (True, False), "transformer": (True, True)}
+        "rnn": (False, False), "luong": (False, False), "transformer": (True, True)}
     with pytest.raises(ValueError, match=r"Unknown encoder 'cnn'; expected one of \('transformer', 'birnn'"):
         make_encoder("cnn", 8, 2, 1, 0.0, "scaled_dot")
 

@@ -40,9 +40,9 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
     attention : {"additive", "multiplicative", "dot", "scaled_dot"} or None, default="additive"
         The decoder's alignment score: ``"additive"`` is Bahdanau's,
         ``"multiplicative"`` Luong's general score. None is the plain
-        encoder-decoder baseline (RNN decoder): one fixed-size summary of the
-        source serves every step (Cho et al., 2014), which is what attention
-        must beat on long inputs.
+        encoder-decoder baseline (``"rnn"`` or ``"luong"`` decoder): one
+        fixed-size summary of the source serves every step (Cho et al.,
+        2014), which is what attention must beat on long inputs.
     d_model, n_heads, n_layers, dropout
         Model size; ``n_layers`` counts encoder layers (and transformer
         decoder layers).
@@ -156,7 +156,8 @@ class AttentionSeq2Seq(BaseSequenceEstimator):
     def _validate_params(self) -> None:
         super()._validate_params()
         if DECODERS[self.decoder].needs_attention and self.attention is None:
-            raise ValueError(f"decoder={self.decoder!r} needs attention; attention=None is the RNN baseline.")
+            raise ValueError(f"decoder={self.decoder!r} needs attention; attention=None is the baseline of "
+                             "the RNN decoders ('rnn', 'luong').")
         if DECODERS[self.decoder].uses_heads and self.d_model % self.n_heads:
             raise ValueError(f"d_model={self.d_model} must be divisible by n_heads={self.n_heads}.")
 
