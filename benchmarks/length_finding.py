@@ -5,11 +5,14 @@ synthetic transduction with a wide length range: the source is a random string
 of 4-60 symbols over a 20-letter alphabet, the target the same string with
 every symbol replaced by a fixed partner (a monotonic "transliteration").
 ``AttentionSeq2Seq(attention=None)`` (one fixed-size context, Cho et al. 2014)
-and ``attention="additive"`` (Bahdanau) get the same data, size and epochs.
-Scores are reported per source-length bucket and plotted.
+and ``attention="additive"`` (Bahdanau's score) get the same data, size and
+epochs, with the default decoder (``"luong"``) or the one ``--decoder`` names
+(``--decoder rnn``: Bahdanau's own decoder, the founding model). Scores are
+reported per source-length bucket and plotted.
 
-    python benchmarks/length_finding.py           # full run
-    python benchmarks/length_finding.py --quick   # under 2 minutes
+    python benchmarks/length_finding.py                 # full run, default decoder
+    python benchmarks/length_finding.py --decoder rnn   # the founding model
+    python benchmarks/length_finding.py --quick         # under 2 minutes
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ def make_pairs(n: int, low: int, high: int, seed: int):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--decoder", choices=("luong", "rnn"), default=AttentionSeq2Seq().decoder)
     args = parser.parse_args()
     low, high = 4, 30 if args.quick else 60
     n_train, n_test, epochs = (1500, 300, 3) if args.quick else (8000, 1200, 12)
@@ -45,10 +49,10 @@ def main():
     lengths = np.array([len(x) for x in X_test])
 
     results = {}
-    for name, attention in [("plain encoder-decoder (attention=None)", None),
-                            ("Bahdanau attention (attention='additive')", "additive")]:
-        model = AttentionSeq2Seq(attention=attention, d_model=64 if args.quick else 128, max_epochs=epochs,
-                                 batch_size=32, random_state=0)
+    for name, attention in [(f"plain encoder-decoder (decoder={args.decoder!r}, attention=None)", None),
+                            (f"attention (decoder={args.decoder!r}, attention='additive')", "additive")]:
+        model = AttentionSeq2Seq(decoder=args.decoder, attention=attention, d_model=64 if args.quick else 128,
+                                 max_epochs=epochs, batch_size=32, random_state=0)
         with Timer() as fit:
             model.fit(X_train, y_train)
         pred = model.predict(X_test)
@@ -72,8 +76,9 @@ def main():
         table.append(f"| {b['lengths']} | {b['n']} | " + " | ".join(cells) + " |")
     table.append("| fit time | | " + " | ".join(f"{results[n]['fit_seconds']:.0f} s, {results[n]['epochs']} epochs"
                                                  for n in names) + " |")
-    write_results("length_finding", {"n_train": n_train, "n_test": n_test, "max_epochs": epochs,
-                                     "results": results}, "\n".join(table), quick=args.quick)
+    stem = "length_finding" if args.decoder == "luong" else f"length_finding_{args.decoder}"
+    write_results(stem, {"n_train": n_train, "n_test": n_test, "max_epochs": epochs, "decoder": args.decoder,
+                         "results": results}, "\n".join(table), quick=args.quick)
     try:
         import matplotlib
 
@@ -93,7 +98,7 @@ def main():
     axes[0].legend(loc="lower left", fontsize=8)
     fig.suptitle("Same data, size and epochs: score by source length")
     fig.tight_layout()
-    fig.savefig(RESULTS / f"length_finding{'_quick' if args.quick else ''}.png", dpi=120)
+    fig.savefig(RESULTS / f"{stem}{'_quick' if args.quick else ''}.png", dpi=120)
 
 
 if __name__ == "__main__":

@@ -5,8 +5,8 @@ Grapheme to phoneme with Bahdanau attention
 Pronouncing an English word from its spelling is a sequence-to-sequence
 (N→N′) problem: the number of phonemes differs from the number of letters,
 so the model has to decide the output length. An
-:class:`~skattention.AttentionSeq2Seq` with ``attention="additive"``
-(Bahdanau et al., 2014) encodes the letters with a BiLSTM and decodes ARPAbet
+:class:`~skattention.AttentionSeq2Seq` with ``decoder="rnn"`` and
+``attention="additive"`` (Bahdanau et al., 2014) encodes the letters with a BiLSTM and decodes ARPAbet
 phonemes with a GRU that attends to the letters at every step. We score it
 with the word and phoneme error rates of :mod:`skattention.metrics`, look at
 a few predictions, and plot the alignment the decoder learned.
@@ -58,7 +58,7 @@ print(train_words[0], "->", " ".join(y_train[0]))
 # -----------------------
 # Early stopping watches the teacher-forced validation token accuracy on 10%
 # of the training words.
-g2p = AttentionSeq2Seq(attention="additive", d_model=64, dropout=0.0, batch_size=64, lr=5e-3,
+g2p = AttentionSeq2Seq(decoder="rnn", attention="additive", d_model=64, dropout=0.0, batch_size=64, lr=5e-3,
                        max_epochs=12, random_state=0)
 t0 = time.perf_counter()
 g2p.fit(X_train, y_train)

@@ -923,8 +923,8 @@ def test_sequence_regressor_property(data):
 
 @st.composite
 def seq2seq_params(draw) -> dict:
-    decoder = draw(st.sampled_from(["rnn", "rnn", "transformer"]))
-    attention = draw(st.sampled_from(SCORES + ((None,) if decoder == "rnn" else ())))
+    decoder = draw(st.sampled_from(["rnn", "luong", "transformer"]))
+    attention = draw(st.sampled_from(SCORES + ((None,) if decoder != "transformer" else ())))
     return {"encoder": draw(st.sampled_from(ENCODERS)), "decoder": decoder, "attention": attention,
             "beam_size": draw(st.sampled_from([1, 1, 2])),
             "max_output_length": draw(st.sampled_from([None, None, 3]))}

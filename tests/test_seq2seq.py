@@ -140,9 +140,19 @@ def test_same_random_state_same_predictions():
     assert a == b
 
 
-def test_beam_search_matches_greedy_with_one_beam_and_is_exhaustive():
+DECODER_KW = {"rnn": {}, "luong": {}, "transformer": {"attention": "scaled_dot", "n_heads": 2}}
+
+
+def _model(n_targets, decoder):
+    """A small untrained model with ``decoder`` (each decoder has its own state, so searches run on all)."""
+    return Seq2SeqModel(n_targets, n_tokens=6, d_model=16, encoder="birnn", decoder=decoder,
+                        **DECODER_KW[decoder]).eval()
+
+
+@pytest.mark.parametrize("decoder", list(DECODER_KW))
+def test_beam_search_matches_greedy_with_one_beam_and_is_exhaustive(decoder):
     torch.manual_seed(0)
-    model = Seq2SeqModel(8, n_tokens=6, d_model=16, encoder="birnn").eval()
+    model = _model(8, decoder)
     tokens = torch.randint(2, 6, (3, 5))
     lengths = torch.tensor([5, 4, 2])
     state = model.encode(Batch(lengths, tokens))
@@ -182,19 +192,20 @@ def test_no_source_word_dropout_unless_asked():
     assert model.module_.encoder.embed.word_dropout == 0.2
 
 
+@pytest.mark.parametrize("decoder", ["luong", "rnn"])
 @pytest.mark.parametrize("beam_size", [1, 3])
-def test_an_output_does_not_depend_on_the_batch_it_is_predicted_in(beam_size):
+def test_an_output_does_not_depend_on_the_batch_it_is_predicted_in(beam_size, decoder):
     X, y = reversal_data(40, low=1, high=12)
     # one epoch: a model that often runs on to its output cap, which is where batches used to matter
-    model = AttentionSeq2Seq(**{**FAST, "max_epochs": 1}, beam_size=beam_size).fit(X, y)
+    model = AttentionSeq2Seq(**{**FAST, "max_epochs": 1}, beam_size=beam_size, decoder=decoder).fit(X, y)
     together = model.predict(X)
     assert together == [model.predict([x])[0] for x in X]
     assert any(len(out) == 2 * len(x) + 10 for out, x in zip(together, X))  # some reached their own cap
 
 
-def _sentences(n=60, seed=0):
+def _sentences(decoder, n=60, seed=0):
     torch.manual_seed(seed)
-    model = Seq2SeqModel(7, n_tokens=6, d_model=16, encoder="birnn").eval()
+    model = _model(7, decoder)
     lengths = torch.randint(1, 6, (n,))
     tokens = torch.randint(2, 6, (n, 5)) * (torch.arange(5)[None, :] < lengths[:, None])
     return model, Batch(lengths, tokens)
@@ -211,16 +222,18 @@ def _normalised(model, batch, b, seq, penalty):
     return total / (len(seq) + 1) ** penalty
 
 
-def test_beam_early_stopping_is_exact_under_length_normalisation():
-    model, batch = _sentences()
+@pytest.mark.parametrize("decoder", list(DECODER_KW))
+def test_beam_early_stopping_is_exact_under_length_normalisation(decoder):
+    model, batch = _sentences(decoder)
     caps = [int(n) + 4 for n in batch.lengths]
     stopped = beam_search(model.decoder, model.encode(batch), len(batch), 3, caps, 1.0)
     full = beam_search(model.decoder, model.encode(batch), len(batch), 3, caps, 1.0, early_stopping=False)
     assert [s for s, _ in stopped] == [s for s, _ in full]
 
 
-def test_beam_search_never_returns_less_than_greedy_when_greedy_stays_in_the_beam():
-    model, batch = _sentences(seed=1)
+@pytest.mark.parametrize("decoder", ["rnn", "luong"])  # an untrained transformer's greedy outputs never end
+def test_beam_search_never_returns_less_than_greedy_when_greedy_stays_in_the_beam(decoder):
+    model, batch = _sentences(decoder, seed=1)
     caps = [int(n) + 4 for n in batch.lengths]
     greedy = greedy_search(model.decoder, model.encode(batch), len(batch), caps)
     beam, finished = beam_search(model.decoder, model.encode(batch), len(batch), 3, caps, 1.0,

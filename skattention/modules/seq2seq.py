@@ -285,7 +285,7 @@ class Seq2SeqModel(nn.Module):
     ----------
     n_targets : int
         Target vocabulary size, including pad/unk/bos/eos (ids 0-3).
-    decoder : {"rnn", "luong", "transformer"}
+    decoder : {"luong", "rnn", "transformer"}, default="luong"
     attention : {"additive", "multiplicative", "dot", "scaled_dot"} or None
         The decoder's score; None (the RNN decoders only) is the
         fixed-context baseline.
@@ -294,7 +294,7 @@ class Seq2SeqModel(nn.Module):
         ``n_heads``, ``n_layers``, ``dropout``, ``encoder``.
     """
 
-    def __init__(self, n_targets: int, decoder: str = "rnn", attention: str | None = "additive", **backbone):
+    def __init__(self, n_targets: int, decoder: str = "luong", attention: str | None = "additive", **backbone):
         super().__init__()
         if decoder not in DECODERS:
             raise ValueError(f"Unknown decoder {decoder!r}; expected one of {tuple(DECODERS)}.")
