@@ -35,6 +35,12 @@ alternating runs, and writes ``results/throughput_decoders.*``: target
 tokens (end token included) per second of training, medians over the runs,
 and the ratios.
 
+``--kv-cache`` times ``predict`` with the Transformer decoder (greedy and a
+beam of 4) with its key/value cache and with the steps it had before (the
+whole prefix through the layers again at each step), on one fitted model in
+alternating runs, checks that both give the same outputs, and writes
+``results/throughput_kv_cache.*``.
+
 ``--profile`` writes ``results/predict_profile.txt``: where the time of
 ``predict`` on the EWT test split goes, operator by operator, plus the share
 spent in Python outside the module.
@@ -54,11 +60,13 @@ import time
 from pathlib import Path
 
 import numpy as np
+import torch
 from _common import report
 
 from skattention import AttentionSeq2Seq, AttentionTokenClassifier
 from skattention._batching import BucketBatchSampler, padding_ratio
 from skattention.datasets import load_cmudict, load_ud_english_ewt
+from skattention.modules.seq2seq import TransformerDecoder
 
 ENCODERS = ("hybrid", "transformer", "birnn")
 
@@ -180,6 +188,58 @@ def decoders(repeats: int, quick: bool) -> None:
     report("throughput_decoders", rows, "", quick=quick, table=table, note=note, ratios=ratios)
 
 
+class _PrefixTransformerDecoder(TransformerDecoder):
+    """The Transformer decoder's search steps before its key/value cache: each
+    step runs the whole prefix through the layers again (same weights)."""
+
+    def start(self, memory, mask, lengths) -> dict:
+        return {"prefix": torch.zeros(memory.shape[0], 0, dtype=torch.long, device=memory.device),
+                "memory": memory, "mask": mask}
+
+    def step(self, prev, state):
+        prefix = torch.cat([state["prefix"], prev[:, None]], dim=1)
+        logits, weights = self.forward(prefix, state)
+        return logits[:, -1], {**state, "prefix": prefix}, weights[:, -1]
+
+
+def kv_cache(repeats: int, quick: bool) -> None:
+    """Words/s of predict with the Transformer decoder, with its key/value cache and
+    re-running the prefix, on one fitted model, alternating; outputs must agree."""
+    X, y = load_cmudict(strip_stress=True)
+    pick = np.random.RandomState(0).choice(len(X), 6000, replace=False)
+    X_train, y_train = [X[i] for i in pick[:4000]], [y[i] for i in pick[:4000]]
+    X_test = [X[i] for i in pick[4000:4500 if quick else 6000]]
+    model = AttentionSeq2Seq(encoder="transformer", decoder="transformer", attention="scaled_dot", d_model=128,
+                             n_layers=2, max_epochs=1 if quick else 3, batch_size=64,
+                             random_state=0).fit(X_train, y_train)
+    decoder = model.module_.decoder
+    rows = []
+    for beam in (1, 4):
+        model.set_params(beam_size=beam)
+        rates: dict = {"cache": [], "prefix": []}
+        outputs = {}
+        for _ in range(repeats):
+            for name, cls in (("prefix", _PrefixTransformerDecoder), ("cache", TransformerDecoder)):
+                decoder.__class__ = cls
+                start = time.perf_counter()
+                outputs[name] = model.predict(X_test)
+                rates[name].append(len(X_test) / (time.perf_counter() - start))
+        decoder.__class__ = TransformerDecoder
+        row = {"beam_size": beam, **{f"{k}_words_per_s": float(statistics.median(v)) for k, v in rates.items()},
+               "same_outputs": outputs["cache"] == outputs["prefix"]}
+        row["ratio"] = row["cache_words_per_s"] / row["prefix_words_per_s"]
+        rows.append(row)
+        print(row, flush=True)
+    table = "\n".join(["| beam | key/value cache, words/s | prefix re-run, words/s | ratio | same outputs |",
+                       "|---|---|---|---|---|"] + [
+        f"| {r['beam_size']} | {r['cache_words_per_s']:,.0f} | {r['prefix_words_per_s']:,.0f} | "
+        f"{r['ratio']:.2f} | {'yes' if r['same_outputs'] else 'NO'} |" for r in rows])
+    note = (f"AttentionSeq2Seq(encoder='transformer', decoder='transformer', d_model=128, n_layers=2) fitted on "
+            f"4,000 CMUdict pairs, predicting {len(X_test):,} other words; the same model with the decoder's "
+            f"steps before the cache (the whole prefix again at each step), {repeats} alternating runs, medians.")
+    report("throughput_kv_cache", rows, "", quick=quick, table=table, note=note)
+
+
 def profile_predict() -> str:
     from torch.profiler import ProfilerActivity, profile
 
@@ -260,6 +320,7 @@ def main():
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--compare", metavar="REV")
     parser.add_argument("--decoders", action="store_true")
+    parser.add_argument("--kv-cache", action="store_true")
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--train-sentences", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -268,6 +329,9 @@ def main():
         return
     if args.decoders:
         decoders(args.repeats, args.quick)
+        return
+    if args.kv_cache:
+        kv_cache(args.repeats, args.quick)
         return
     if args.profile:
         from _common import RESULTS
