@@ -288,16 +288,14 @@ def test_the_transformer_decoder_steps_with_its_key_value_cache_as_it_trains(sco
     torch.testing.assert_close(moved, alone[index])
 
 
-def test_the_luong_decoder_fits_through_the_estimator_with_or_without_attention():
-    X, y = reversal_data(300)
-    params = {**FAST, "d_model": 64, "max_epochs": 40, "lr": 5e-3, "train_split": None}  # as reverser()
-    model = AttentionSeq2Seq(decoder="luong", **params).fit(X, y)
-    assert model.score(X[:100], y[:100]) > 0.9  # exact match of reversed 2-5 token strings
+def test_the_luong_decoder_fits_through_the_estimator_with_or_without_attention(reverser):
+    model, X, y = reverser  # the default decoder
+    assert model.decoder == "luong" and model.score(X[:100], y[:100]) > 0.9
     assert [w.shape for w in model.attention_weights(X[:2])] == [(len(p), len(x)) for p, x in
                                                                  zip(model.predict(X[:2]), X[:2])]
     # without attention, every step reads the same summary of the source: no alignment, and a
     # decoder with a different context at every step (the one above) does better on the same data
-    plain = AttentionSeq2Seq(decoder="luong", attention=None, **params).fit(X, y)
+    plain = clone(model).set_params(attention=None).fit(X, y)
     assert plain.module_.decoder.attention is None
     assert plain.score(X[:100], y[:100]) < model.score(X[:100], y[:100])
     with pytest.raises(ValueError, match="attention=None .* has no alignment"):
