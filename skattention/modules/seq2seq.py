@@ -166,7 +166,9 @@ class LuongDecoder(_RNNDecoderBase):
         """tokens ``(N, T)`` → logits ``(N, T, V)``, weights ``(N, T, S)``, new state."""
         emb = self.drop(self.embedding(tokens))
         h0, c0 = (state[k].transpose(0, 1).contiguous() for k in ("hidden", "cell"))
-        out, (hidden, cell) = self.rnn(emb, (h0, c0))
+        # under autocast the first state comes from a linear layer in the lower precision; the CPU's
+        # fused LSTM takes float16 only when its input matches (bfloat16 casts alike either way)
+        out, (hidden, cell) = self.rnn(emb.to(h0.dtype), (h0, c0))
         context, weights = self._context(out, state)
         context = context.expand(-1, out.shape[1], -1)  # the fixed summary without attention
         logits = self.out(self.drop(torch.tanh(self.combine(torch.cat([out, context], dim=-1)))))
