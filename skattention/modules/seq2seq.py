@@ -205,17 +205,16 @@ class TransformerDecoderLayer(nn.Module):
         x = x + self.drop(h)
         return x + self.drop(self.ff(self.norm3(x))), weights
 
-    def extend(self, x, cache: dict, memory_mask, need_weights: bool = False):
-        """The layer on new positions ``x`` given ``cache``: the keys and values
-        of the earlier positions (``"keys"``, ``"values"``) and of the memory
-        (``"memory_keys"``, ``"memory_values"``). Returns the output, the
-        cross-attention weights (or None) and the extended cache."""
-        h, keys, values = self.self_attn.extend(self.norm1(x), cache["keys"], cache["values"])
+    def extend(self, x, keys, values, memory_kv, memory_mask, need_weights: bool = False):
+        """The layer on new positions ``x`` given the keys and values of the
+        earlier positions and ``memory_kv``, the memory's projected once.
+        Returns the output, the cross-attention weights (or None) and the keys
+        and values extended by ``x``'s."""
+        h, keys, values = self.self_attn.extend(self.norm1(x), keys, values)
         x = x + self.drop(h)
-        h, weights = self.cross(self.norm2(x), None, memory_mask, need_weights,
-                                projected=(cache["memory_keys"], cache["memory_values"]))
+        h, weights = self.cross(self.norm2(x), None, memory_mask, need_weights, projected=memory_kv)
         x = x + self.drop(h)
-        return x + self.drop(self.ff(self.norm3(x))), weights, {**cache, "keys": keys, "values": values}
+        return x + self.drop(self.ff(self.norm3(x))), weights, keys, values
 
 
 @register_decoder("transformer")
@@ -270,10 +269,9 @@ class TransformerDecoder(nn.Module):
         x = self.positions(self.embedding(prev[:, None]) * self.scale, offset=int(state["position"][0]))
         state = {**state, "position": state["position"] + 1}
         for i, layer in enumerate(self.layers):
-            cache = {"keys": state[f"k{i}"], "values": state[f"v{i}"],
-                     "memory_keys": state[f"mk{i}"], "memory_values": state[f"mv{i}"]}
-            x, weights, cache = layer.extend(x, cache, state["mask"], need_weights=i == len(self.layers) - 1)
-            state[f"k{i}"], state[f"v{i}"] = cache["keys"], cache["values"]
+            x, weights, state[f"k{i}"], state[f"v{i}"] = layer.extend(
+                x, state[f"k{i}"], state[f"v{i}"], (state[f"mk{i}"], state[f"mv{i}"]), state["mask"],
+                need_weights=i == len(self.layers) - 1)
         return self.proj(self.norm(x))[:, -1], state, weights.mean(1)[:, -1]
 
     reorder = staticmethod(_reorder)
