@@ -42,8 +42,8 @@ WEIGHTS = "weights.safetensors"
 CONFIG = "skattention.json"
 VECTORS = "embeddings.safetensors"
 # parameters that files of this format written by an earlier version lack, with the value that builds the
-# model they hold (no patches, no n-gram scores, no pretrained vectors)
-ADDED_LATER = {"patch_size": 1, "ngrams": 0, "embeddings": None, "freeze_embeddings": False}
+# model they hold (no patches, a linear front end, no n-gram scores, no pretrained vectors)
+ADDED_LATER = {"patch_size": 1, "front_end": "linear", "ngrams": 0, "embeddings": None, "freeze_embeddings": False}
 
 
 #: the estimator classes a model file may name, filled by :func:`register_estimator` (``skattention.estimators``

@@ -213,6 +213,31 @@ def test_patches_embed_runs_of_elements_and_weights_return_to_elements():
         SequenceModel(2, n_tokens=10, d_model=16, patch_size=2)
 
 
+@pytest.mark.parametrize("patch_size", [1, 3])
+def test_conv_front_end_reads_neighbours_but_never_the_padding(patch_size):
+    torch.manual_seed(0)
+    model = SequenceModel(2, pooling="attention", n_features=2, d_model=8, n_heads=2, n_layers=1,
+                          encoder="transformer", patch_size=patch_size, front_end="conv").eval()
+    feats = torch.randn(2, 11, 2)
+    lengths = torch.tensor([11, 7])
+    out = model(Batch(lengths, features=feats))
+    noisy = feats.clone()
+    noisy[1, 7:] = 100.0  # whatever the padding holds
+    torch.testing.assert_close(model(Batch(lengths, features=noisy)), out)
+    alone = model(Batch(lengths[1:], features=feats[1:, :7]))  # nor how much of it there is
+    torch.testing.assert_close(out[1], alone[0])
+    changed = feats.clone()
+    changed[0, 5] += 1.0  # a filter spans 2p + 1 steps: one step moves its neighbours' positions too
+    moved = model.backbone.embed(changed) != model.backbone.embed(feats)
+    reach = range(5 - patch_size, 6 + patch_size)  # the steps whose filters see step 5
+    assert moved.any(-1)[0].tolist() == [any(s in reach for s in range(t * patch_size, (t + 1) * patch_size))
+                                         for t in range(moved.shape[1])]
+    for bad, match in [(dict(n_tokens=10), "numeric input"), (dict(n_features=2, graph=True), "no order"),
+                       (dict(n_features=2, front_end="fourier"), "Unknown front_end")]:
+        with pytest.raises(ValueError, match=match):
+            SequenceModel(2, d_model=8, **{"front_end": "conv", **bad})
+
+
 def test_patched_self_attention_rows_are_their_patch_rows():
     model = SequenceModel(2, pooling="mean", n_features=2, d_model=8, n_heads=2, n_layers=1,
                           encoder="transformer", patch_size=3).eval()

@@ -65,7 +65,9 @@ def _cases():
     yield "token_classifier", AttentionTokenClassifier(**k), X, tags, X[:6]
     yield "token_regressor_numeric", AttentionTokenRegressor(**k), numeric, [x[:, 0] * 2 for x in numeric], numeric[:6]
     yield "sequence_classifier", AttentionSequenceClassifier(**k), X, labels, X[:6]
-    yield "sequence_regressor_numeric", AttentionSequenceRegressor(**k, pooling="combined"), numeric, \
+    # recorded with the linear front end, the default then
+    yield "sequence_regressor_numeric", AttentionSequenceRegressor(**k, pooling="combined", front_end="linear"), \
+        numeric, \
         [float(x.sum()) for x in numeric], numeric[:6]
     # the recorded model: the Bahdanau decoder, the default when these were recorded
     yield "seq2seq_greedy", AttentionSeq2Seq(**k, decoder="rnn"), X, [s[::-1] for s in X], X[:6]

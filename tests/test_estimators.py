@@ -512,6 +512,21 @@ def test_patch_size_auto_follows_the_mean_training_length():
     assert fixed.module_.backbone.patch_size == 5
 
 
+def test_front_end_applies_to_numeric_sequences_only():
+    from skattention.modules import ConvEmbedding, NumericEmbedding, TokenEmbedding
+
+    conv, Xn = _fitted("seq_reg")
+    assert type(conv.module_.backbone.embed) is ConvEmbedding  # the default
+    linear, _ = _fitted("seq_reg", front_end="linear")
+    assert type(linear.module_.backbone.embed) is NumericEmbedding
+    assert not np.array_equal(conv.predict(Xn), linear.predict(Xn))
+    X, y = make_tagging_data(20)
+    tokens = AttentionSequenceClassifier(**TINY).fit(X, [s[0] for s in y])  # tokens ignore it
+    assert type(tokens.module_.backbone.embed) is TokenEmbedding
+    with pytest.raises(ValueError, match="'front_end' parameter"):
+        AttentionSequenceRegressor(**TINY, front_end="fourier").fit(Xn, [float(x.sum()) for x in Xn])
+
+
 def test_patch_size_on_tokens_says_what_it_needs():
     X, y = make_tagging_data()
     with pytest.raises(ValueError, match="patch_size=2 groups numeric elements"):

@@ -10,6 +10,7 @@ from sklearn.utils.multiclass import check_classification_targets
 from .._sequences import NUMERIC, Sequences
 from .._target_checks import check_sequence_targets
 from ..modules import SequenceModel
+from ..modules.embeddings import FRONT_ENDS
 from ..modules.models import POOLINGS
 from ._base import BaseSequenceEstimator
 from ._docs import estimator_doc
@@ -35,6 +36,14 @@ _POOLING_DOC = """    pooling : {"attention", "mean", "max", "sum", "cls", "comb
         becomes 64 patches of 23. Token input always uses 1.
         ``attention_weights`` still returns one weight per element (a
         patch's weight shared by its elements).
+    front_end : {"conv", "linear"}, default="conv"
+        Numeric sequences only: how steps become the positions the encoder
+        reads. ``"conv"``: ``d_model`` filters of ``2 * patch_size + 1``
+        steps slide over the series, each keeps its largest response within
+        a patch, and a linear layer mixes them (local shapes, wherever they
+        fall in the patch). ``"linear"``: one linear map of each patch's
+        values (PatchTST). Token and graph input ignore it. See the user
+        guide, "Long numeric series: patches and filters".
     ngrams : "auto" or int, default="auto"
         Token input only: add to the network's output the scores of a linear
         model over the sequence's bag of 1- to ``ngrams``-grams (unigrams by
@@ -60,6 +69,7 @@ class _SequenceEstimator(BaseSequenceEstimator):
         *,
         pooling: str = "attention",
         patch_size="auto",
+        front_end: str = "conv",
         ngrams="auto",
         encoder: str = "hybrid",
         attention: str = "scaled_dot",
@@ -89,6 +99,7 @@ class _SequenceEstimator(BaseSequenceEstimator):
     ):
         self.pooling = pooling
         self.patch_size = patch_size
+        self.front_end = front_end
         self.ngrams = ngrams
         super().__init__(
             encoder=encoder, attention=attention, d_model=d_model, n_heads=n_heads,
@@ -103,6 +114,7 @@ class _SequenceEstimator(BaseSequenceEstimator):
         checks = super()._param_checks()
         checks["pooling"] = (lambda v: v in POOLINGS, f"one of {POOLINGS}")
         checks["patch_size"] = (lambda v: v == "auto" or _is_int(v, 1), "'auto' or an int >= 1")
+        checks["front_end"] = (lambda v: v in FRONT_ENDS, f"one of {tuple(FRONT_ENDS)}")
         checks["ngrams"] = (lambda v: v == "auto" or _is_int(v, 0), "'auto' or an int >= 0")
         return checks
 
@@ -113,6 +125,9 @@ class _SequenceEstimator(BaseSequenceEstimator):
         patch = self._patch_size()
         if patch > 1:
             kwargs["patch_size"] = patch
+        enc = self.input_encoder_
+        if enc.kind_ == NUMERIC and not getattr(enc, "graph_", False) and self.front_end != "linear":
+            kwargs["front_end"] = self.front_end
         ngrams = self._ngrams()
         if ngrams:
             kwargs["ngrams"] = ngrams

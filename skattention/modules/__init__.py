@@ -1,7 +1,7 @@
 """PyTorch modules only: embeddings, encoders, models, losses. No scikit-learn here."""
 
 from .batch import Batch
-from .embeddings import CharCNN, NumericEmbedding, TokenEmbedding, load_vectors
+from .embeddings import CharCNN, ConvEmbedding, NumericEmbedding, TokenEmbedding, load_vectors
 from .encoders import (
     ENCODERS,
     BiRNNEncoder,
@@ -17,7 +17,7 @@ from .ngrams import NGramLinear
 
 __all__ = [
     "ENCODERS", "POOLINGS", "Backbone", "Batch", "BiRNNEncoder", "CharCNN", "Encoder", "HybridEncoder",
-    "MaskedMSELoss", "NGramLinear", "NumericEmbedding", "SequenceModel", "TokenCrossEntropyLoss",
+    "ConvEmbedding", "MaskedMSELoss", "NGramLinear", "NumericEmbedding", "SequenceModel", "TokenCrossEntropyLoss",
     "TokenEmbedding", "TokenModel", "TransformerEncoder", "WithAuxiliary", "class_probabilities",
     "load_vectors", "make_encoder", "register_encoder",
 ]

@@ -132,6 +132,50 @@ class NumericEmbedding(nn.Module):
         return self.drop(self.proj(features))
 
 
+class ConvEmbedding(nn.Module):
+    """A convolution over the steps, max-pooled per patch, then projected:
+    numeric features → ``d_model`` per position.
+
+    Each of ``d_model`` filters spans ``2p + 1`` steps (``p`` = ``patch_size``,
+    so at least 3) around every step, at full resolution, followed by a
+    GELU; a position keeps each filter's largest response over its run of
+    ``p`` steps (where along the run a shape occurs does not matter, as in
+    ROCKET's pooled features), and a linear layer mixes the filters. Where
+    :class:`NumericEmbedding` sees one patch through a linear map, this sees
+    local shapes that may straddle patch boundaries. Steps past a sequence's
+    end must be zero (the training mean), as :class:`~skattention.modules.models.Backbone`
+    makes them: the series is completed to whole patches with zeros, so a
+    sequence's positions never depend on how much padding its batch has.
+
+    Examples
+    --------
+    >>> embed = ConvEmbedding(n_features=2, d_model=8, patch_size=4)
+    >>> embed(torch.zeros(3, 10, 2)).shape  # 10 steps: 3 patches of 4
+    torch.Size([3, 3, 8])
+    """
+
+    def __init__(self, n_features: int, d_model: int, dropout: float = 0.1, patch_size: int = 1):
+        super().__init__()
+        if patch_size < 1:
+            raise ValueError(f"patch_size must be >= 1, got {patch_size!r}.")
+        self.patch_size = patch_size
+        self.conv = nn.Conv1d(n_features, d_model, 2 * patch_size + 1, padding=patch_size)
+        self.proj = nn.Linear(d_model, d_model)
+        self.drop = nn.Dropout(dropout)
+
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        p = self.patch_size
+        pad = (-features.shape[1]) % p
+        h = F.gelu(self.conv(F.pad(features, (0, 0, 0, pad)).transpose(1, 2)))  # (B, d_model, T + pad)
+        if p > 1:
+            h = F.max_pool1d(h, p, p)
+        return self.drop(self.proj(h.transpose(1, 2)))
+
+
+#: numeric embeddings by the estimators' ``front_end`` name
+FRONT_ENDS = {"conv": ConvEmbedding, "linear": NumericEmbedding}
+
+
 def load_vectors(module: nn.Module, matrix) -> None:
     """Fill the pretrained table of the one :class:`TokenEmbedding` with
     vectors inside ``module`` (see :meth:`TokenEmbedding.load_vectors`)."""

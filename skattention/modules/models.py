@@ -16,7 +16,7 @@ from torch import nn
 from .._graphs import MAX_DEGREE, UNREACHABLE
 from ..attention import AttentionPooling, lengths_to_mask
 from .batch import Batch
-from .embeddings import NumericEmbedding, TokenEmbedding
+from .embeddings import FRONT_ENDS, TokenEmbedding
 from .encoders import ENCODERS, make_encoder
 from .ngrams import NGramLinear
 
@@ -58,6 +58,11 @@ class Backbone(nn.Module):
     patch_size : int
         Numeric input only: embed runs of this many elements as one position
         (see :class:`~skattention.modules.embeddings.NumericEmbedding`).
+    front_end : {"linear", "conv"}
+        Numeric input only: how steps become positions, a linear map of
+        each patch (:class:`~skattention.modules.embeddings.NumericEmbedding`)
+        or a convolution max-pooled per patch
+        (:class:`~skattention.modules.embeddings.ConvEmbedding`).
     word_dim, vector_rows, n_vectors, freeze_vectors
         Token input with pretrained vectors (see
         :class:`~skattention.modules.embeddings.TokenEmbedding`).
@@ -82,12 +87,14 @@ class Backbone(nn.Module):
                  attention: str = "scaled_dot", positional: str | None = "sinusoidal",
                  word_dropout: float = 0.05, char_channels: int = 64, cls_token: bool = False,
                  patch_size: int = 1, word_dim: int | None = None, vector_rows=None, n_vectors: int = 0,
-                 freeze_vectors: bool = False, graph: bool = False, edge_types: int = 0):
+                 freeze_vectors: bool = False, graph: bool = False, edge_types: int = 0,
+                 front_end: str = "linear"):
         super().__init__()
         self.degrees = self.distance_bias = self.edge_bias = None
         if graph:
-            if patch_size > 1:
-                raise ValueError("patch_size > 1 groups neighbouring elements; a graph's nodes have no order.")
+            if patch_size > 1 or front_end != "linear":
+                raise ValueError("patch_size > 1 and front_end='conv' read neighbouring elements; a graph's "
+                                 "nodes have no order.")
             if encoder in ENCODERS and getattr(ENCODERS[encoder], "ordered", False):
                 if encoder != "hybrid":
                     raise ValueError(f"encoder={encoder!r} reads the order of the elements, which a graph's "
@@ -104,17 +111,22 @@ class Backbone(nn.Module):
                 nn.init.zeros_(self.edge_bias.weight)
         elif edge_types:
             raise ValueError("edge_types applies to graphs (graph=True).")
+        if front_end not in FRONT_ENDS:
+            raise ValueError(f"Unknown front_end {front_end!r}; expected one of {tuple(FRONT_ENDS)}.")
         if patch_size > 1 and n_tokens:
             raise ValueError("patch_size > 1 applies to numeric input, not tokens.")
+        if front_end != "linear" and n_tokens:
+            raise ValueError(f"front_end={front_end!r} applies to numeric input, not tokens.")
         if vector_rows is not None and not n_tokens:
             raise ValueError("Pretrained vectors (vector_rows) apply to token input.")
         self.patch_size = patch_size
+        self.front_end = front_end
         if n_tokens:
             self.embed = TokenEmbedding(n_tokens, d_model, n_chars, word_dim=word_dim, char_channels=char_channels,
                                         word_dropout=word_dropout, dropout=dropout, vector_rows=vector_rows,
                                         n_vectors=n_vectors, freeze_vectors=freeze_vectors)
         else:
-            self.embed = NumericEmbedding(n_features, d_model, dropout, patch_size)
+            self.embed = FRONT_ENDS[front_end](n_features, d_model, dropout, patch_size)
         extra = {"positional": positional} if encoder in ENCODERS and ENCODERS[encoder].positional else {}
         self.encoder = make_encoder(encoder, d_model, n_heads, n_layers, dropout, attention, **extra)
         self.cls = nn.Parameter(torch.randn(1, 1, d_model) * 0.02) if cls_token else None
@@ -126,8 +138,9 @@ class Backbone(nn.Module):
     def forward(self, batch: Batch, need_weights: bool = False):
         """Return ``(hidden (B, T, D), mask (B, T), last self-attention weights or None)``."""
         lengths, features = batch.lengths, batch.features
-        if self.patch_size > 1:  # a patch mixes elements: whatever the padding holds must not leak in
-            if batch.pairwise is not None:
+        if self.patch_size > 1 or self.front_end != "linear":
+            # a patch or a filter mixes elements: whatever the padding holds must not leak in
+            if batch.pairwise is not None and self.patch_size > 1:
                 raise ValueError("A pairwise term relates elements, so it does not apply with patch_size > 1.")
             real = lengths_to_mask(lengths.to(features.device), features.shape[1])
             features = features * real.unsqueeze(-1).to(features.dtype)
