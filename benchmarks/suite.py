@@ -31,6 +31,7 @@ the best baseline of each data set, and draws a critical difference diagram
     python benchmarks/suite.py --quick               # tiny samples, 2 epochs: the code path only
     python benchmarks/suite.py --report              # rewrite suite.md from suite.json
     python benchmarks/suite.py --family sentences --resume   # after an interruption: only what is left
+    python benchmarks/suite.py --family sentences --dataset MR   # one data set; the family's others are kept
 
 Results: ``benchmarks/results/suite.json`` and ``suite.md`` (and
 ``suite_cd_<family>.png``).
@@ -285,6 +286,9 @@ def _table(families: dict) -> str:
             lines += ["", f"Critical difference diagram: `{fam['cd_diagram']}`."]
         if fam.get("run"):
             lines += ["", f"Run: `{fam['run']['command']}` at commit {fam['run']['commit']}."]
+            if len({str(e.get("commit")).removesuffix("+dirty") for e in fam["datasets"]}) > 1:  # some kept from earlier runs (--dataset)
+                lines.append("Each data set's commit: " + ", ".join(f"{e['dataset']} {e.get('commit')}"
+                                                                    for e in fam["datasets"]) + ".")
         lines.append("")
     return "\n".join(lines)
 
@@ -298,10 +302,14 @@ def main():
     parser.add_argument("--resume", action="store_true",
                         help="keep the data sets that an interrupted run of a family finished (each result is "
                              "written as soon as its data set is done) and run only the rest")
+    parser.add_argument("--dataset", action="append",
+                        help="run only this data set (its label, repeatable) of the families run; the stored "
+                             "results of their other data sets are kept, each with the commit it ran at")
     args = parser.parse_args()
 
     stored = RESULTS / ("suite_quick.json" if args.quick else "suite.json")
-    kept = json.loads(stored.read_text()) if stored.is_file() and (args.family or args.report or args.resume) else {}
+    kept = json.loads(stored.read_text()) if stored.is_file() and (args.family or args.report or args.resume or
+                                                                    args.dataset) else {}
     families = kept.get("families", {})
     if args.report:  # the stored run's own command, commit and machine stay
         table = _table(families)
@@ -317,8 +325,12 @@ def main():
         previous = families.get(family, {})
         done = {e["dataset"]: e for e in previous.get("datasets", [])} if args.resume and previous.get("partial") \
             else {}
+        if args.dataset:
+            done = {e["dataset"]: e for e in previous.get("datasets", []) if e["dataset"] not in args.dataset}
         entries = []
         for spec in globals()[family](args.quick):
+            if args.dataset and spec[0] not in args.dataset and spec[0] not in done:
+                raise SystemExit(f"--dataset: {family} has no stored result for {spec[0]!r} to keep; run it too.")
             entries.append(done.get(spec[0]) or {**_run_dataset(family, *spec), "commit": _commit()})
             # written after every data set: an interrupted run keeps what it finished (--resume)
             families[family] = _family(family, entries, args.quick, partial=True)

@@ -6,6 +6,7 @@ import torch
 from skorch.callbacks import Callback
 
 from ._batching import IGNORE_INDEX
+from ._serialization import _plain_module
 
 
 class ValidationAccuracy(Callback):
@@ -53,3 +54,34 @@ class ValidationAccuracy(Callback):
         self.best_ = max(self.best_, acc)
         net.history.record(self.name, acc)
         net.history.record(self.name + "_best", bool(is_best))
+
+
+class NaiveBayesInit(Callback):
+    """Start a classifier's n-gram scores from naive Bayes on its training split.
+
+    At the first epoch of a fresh fit it reads the training batches once
+    (the validation split is left out) and sets the rows of the module's
+    ``ngrams`` layer (:class:`~skattention.modules.ngrams.NGramLinear`) with
+    :meth:`~skattention.modules.ngrams.NGramLinear.init_naive_bayes`, so
+    training starts from multinomial naive Bayes, the baseline that wins on
+    short texts, rather than from zero. Continued (``partial_fit``,
+    ``warm_start``) and resumed fits keep the rows they have; a module
+    without an ``ngrams`` layer is left alone. The sequence classifiers use
+    it as the callback ``"ngram_init"``; ``callbacks__ngram_init=None`` turns
+    it off.
+
+    Parameters
+    ----------
+    alpha : float
+        Naive Bayes' additive smoothing.
+    """
+
+    def __init__(self, alpha: float = 1.0):
+        self.alpha = alpha
+
+    def on_epoch_begin(self, net, dataset_train=None, **kwargs):
+        layer = getattr(_plain_module(net.module_), "ngrams", None)
+        if layer is None or len(net.history) != 1 or dataset_train is None:
+            return
+        batches = net.get_iterator(dataset_train, training=False)
+        self.n_rows_ = layer.init_naive_bayes(((X.tokens, y) for X, y in batches), self.alpha)

@@ -7,6 +7,7 @@ import torch
 from conftest import TINY, make_numeric_data, make_tagging_data
 
 from skattention import AttentionSequenceClassifier, AttentionSequenceRegressor
+from skattention.callbacks import NaiveBayesInit
 from skattention.modules import Batch, NGramLinear, SequenceModel
 from skattention.modules.ngrams import default_buckets
 
@@ -141,3 +142,82 @@ def test_in_training_the_ngram_scores_also_fit_the_targets_alone():
     assert torch.equal(net.get_loss(out, y), expected)
     module.eval()
     assert torch.is_tensor(module(inputs))
+
+
+def test_naive_bayes_rows_are_multinomial_naive_bayes():
+    """Rows that occur hold scikit-learn's MultinomialNB log-probabilities,
+    centred over the classes; the others stay zero; the layer's choice is
+    naive Bayes' under a uniform prior."""
+    from sklearn.naive_bayes import MultinomialNB
+
+    rng = np.random.RandomState(0)
+    tokens = torch.from_numpy(rng.randint(2, 14, size=(60, 9)))
+    tokens[::3, 6:] = 0  # padded
+    labels = torch.from_numpy(rng.randint(0, 3, size=60))
+    layer = NGramLinear(20, 3, n=1)
+    batches = [(tokens[i : i + 16], labels[i : i + 16]) for i in range(0, 60, 16)]
+    assert layer.init_naive_bayes(batches, alpha=0.5) == 12
+    counts = np.stack([np.bincount(row[row > 0], minlength=20) for row in tokens.numpy()])
+    seen = counts.sum(0) > 0
+    nb = MultinomialNB(alpha=0.5).fit(counts[:, seen], labels.numpy())
+    expected = nb.feature_log_prob_ - nb.feature_log_prob_.mean(0)
+    weight = layer.weight.detach().numpy()
+    np.testing.assert_allclose(weight[seen], expected.T, rtol=1e-6, atol=1e-6)
+    assert not weight[~seen].any()
+    uniform = MultinomialNB(alpha=0.5, fit_prior=False).fit(counts[:, seen], labels.numpy())
+    with torch.no_grad():
+        assert np.array_equal(layer(tokens).argmax(1).numpy(), uniform.predict(counts[:, seen]))
+
+
+def test_naive_bayes_refuses_labels_that_are_not_classes():
+    with pytest.raises(ValueError, match=r"class indices in \[0, 2\)"):
+        NGramLinear(10, 2, n=1).init_naive_bayes([(torch.tensor([[2, 3]]), torch.tensor([2]))])
+
+
+def test_classifier_starts_the_ngram_scores_from_naive_bayes_on_its_training_split(tmp_path, monkeypatch):
+    """At the first epoch the rows are naive Bayes over the training split's
+    sequences only (the validation split is left out); a continued fit keeps
+    its rows; ``callbacks__ngram_init=None`` starts from zero."""
+    from skorch.callbacks import Callback
+
+    class FirstEpoch(Callback):
+        def on_epoch_begin(self, net, dataset_train=None, **kwargs):  # after ngram_init's
+            self.weight = net.module_.ngrams.weight.detach().clone()
+            self.train = list(dataset_train.indices)
+
+    X, tags = make_tagging_data(60)
+    y = [t[0] for t in tags]
+    seen = FirstEpoch()
+    clf = AttentionSequenceClassifier(**{**TINY, "max_epochs": 1}, train_split=0.25, callbacks=[seen]).fit(X, y)
+    enc = clf.input_encoder_
+    ids = [torch.from_numpy(enc.vocab_.encode(x))[None] for x in X]
+    label = {c: i for i, c in enumerate(clf.classes_)}
+
+    def naive_bayes(rows):
+        layer = NGramLinear(len(enc.vocab_), len(clf.classes_), n=2)
+        layer.init_naive_bayes((ids[i], torch.tensor([label[y[i]]])) for i in rows)
+        return layer.weight.detach()
+
+    assert torch.equal(seen.weight, naive_bayes(seen.train))
+    assert not torch.equal(seen.weight, naive_bayes(range(len(X))))  # the validation split would change it
+    trained = clf.module_.ngrams.weight.detach().clone()
+    assert not torch.equal(trained, seen.weight)  # training moved them
+    clf.set_params(warm_start=True).fit(X[::-1], y[::-1])  # continues: the same net and callbacks
+    assert torch.equal(seen.weight, trained)
+    with pytest.warns(UserWarning, match="does not store the 'callbacks'"):
+        clf.save(tmp_path / "m")
+    loaded = AttentionSequenceClassifier.load(tmp_path / "m")
+    kept, first = loaded.module_.ngrams.weight.detach().clone(), []
+    init = NaiveBayesInit.on_epoch_begin
+
+    def record(self, net, **kwargs):
+        init(self, net, **kwargs)
+        first.append(net.module_.ngrams.weight.detach().clone())
+
+    monkeypatch.setattr(NaiveBayesInit, "on_epoch_begin", record)
+    loaded.partial_fit(X, y)  # a model read from a file continues from its rows too
+    assert torch.equal(first[0], kept)
+    off = FirstEpoch()
+    AttentionSequenceClassifier(**{**TINY, "max_epochs": 1}, train_split=0.25, callbacks=[off],
+                                callbacks__ngram_init=None).fit(X, y)
+    assert not off.weight.any()

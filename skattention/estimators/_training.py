@@ -80,7 +80,7 @@ class _Training:
             # the accelerator places the module; batches follow it (net.compute_device)
             net_kwargs = {"accelerator": self.accelerator,
                           "device": None if self.accelerator.device_placement else net_kwargs["device"]}
-        extra = [("gradient_clipping", clipping)]
+        extra = [("gradient_clipping", clipping), *self._init_callbacks()]
         if budget.scheduled:
             extra.append(("lr_schedule", OneCycleSchedule(budget.total_steps)))
         else:
@@ -125,6 +125,10 @@ class _Training:
             **net_kwargs,
             **kwargs,
         )
+
+    def _init_callbacks(self) -> list:
+        """Named callbacks that set up the module at the start of a fresh fit."""
+        return []
 
     def _build_loaded_net(self) -> None:
         """The net of a model read from a file (whose weights are loaded next)."""

@@ -9,6 +9,7 @@ from sklearn.utils.multiclass import check_classification_targets
 
 from .._sequences import NUMERIC, Sequences
 from .._target_checks import check_sequence_targets
+from ..callbacks import NaiveBayesInit
 from ..modules import SequenceModel
 from ..modules.embeddings import FRONT_ENDS
 from ..modules.models import POOLINGS
@@ -194,6 +195,10 @@ class AttentionSequenceClassifier(ClassifierMixin, ClassifierTargets, _SequenceE
 
     def _stratify(self, y):
         return y
+
+    def _init_callbacks(self) -> list:
+        # the n-gram scores start from naive Bayes on the training split (user guide, "N-gram scores")
+        return [("ngram_init", NaiveBayesInit())] if self._ngrams() else []
 
     def predict_proba(self, X) -> np.ndarray:
         """Class probabilities, ``(n_sequences, n_classes)``."""

@@ -8,10 +8,15 @@ good" as one feature from the first step, where a network must learn it.
 (Joulin et al., 2017): unigrams by token id, longer n-grams hashed into a
 fixed number of rows. In training the estimators fit these scores to the
 targets on their own as well as summed with the network's (a product of
-experts; see :class:`~skattention.modules.models.WithAuxiliary`).
+experts; see :class:`~skattention.modules.models.WithAuxiliary`). A
+classifier's rows start from multinomial naive Bayes fitted to the training
+data (:meth:`NGramLinear.init_naive_bayes`), the linear model that wins on
+short texts (Wang & Manning, 2012), so training begins where that baseline is.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
 
 import torch
 import torch.nn.functional as F
@@ -51,8 +56,8 @@ class NGramLinear(nn.Module):
     real tokens is hashed into one of ``buckets`` further rows. A sequence's
     score is the sum of its n-grams' rows divided by the square root of their
     count (the scale of an L2-normalised bag, as in TF-IDF). Rows start at
-    zero, so the network alone decides the first predictions. Padding
-    (token id 0) makes no n-gram.
+    zero, so the network alone decides the first predictions, unless
+    :meth:`init_naive_bayes` sets them. Padding (token id 0) makes no n-gram.
 
     Parameters
     ----------
@@ -102,3 +107,56 @@ class NGramLinear(nn.Module):
         # a lookup, not weight[ids]: its backward adds repeated rows in a fixed order on the CPU
         total = (F.embedding(ids, self.weight) * present).sum(1)
         return total / present.sum(1).clamp_min(1).sqrt()
+
+    @torch.no_grad()
+    def init_naive_bayes(self, batches: Iterable[tuple[torch.Tensor, torch.Tensor]], alpha: float = 1.0) -> int:
+        """Set the rows to multinomial naive Bayes over the n-grams of ``batches``.
+
+        Each output is a class. Row ``f``, column ``c`` becomes
+        ``log P(f | c) - mean over classes of log P(f | c)``, with
+        ``P(f | c) = (count(f, c) + alpha) / (count(c) + alpha * V)`` over the
+        ``V`` rows that occur (Laplace smoothing, as scikit-learn's
+        ``MultinomialNB``). Rows that never occur stay zero. A sequence's
+        scores are then naive Bayes' log-likelihoods (without the class prior)
+        divided by the root of its n-gram count, a factor that is the same for
+        every class, so the highest score is naive Bayes' choice under a
+        uniform prior.
+
+        Parameters
+        ----------
+        batches : iterable of (tokens, labels)
+            Token ids ``(B, T)`` (0 is padding) and each sequence's class
+            index ``(B,)`` in ``[0, n_outputs)``.
+        alpha : float
+            Additive smoothing.
+
+        Returns
+        -------
+        int
+            ``V``, the number of rows that occur.
+
+        Examples
+        --------
+        >>> layer = NGramLinear(n_tokens=5, n_outputs=2, n=1)
+        >>> tokens = torch.tensor([[2, 3], [2, 4]])  # class 0 saw tokens 2, 3; class 1 saw 2, 4
+        >>> layer.init_naive_bayes([(tokens, torch.tensor([0, 1]))])
+        3
+        >>> layer.weight[2].tolist(), layer.weight[3, 0] > 0 > layer.weight[3, 1]
+        ([0.0, 0.0], tensor(True))
+        """
+        rows, classes = self.weight.shape
+        counts = torch.zeros(classes * rows, dtype=torch.float64)
+        for tokens, labels in batches:
+            ids = self.ngram_ids(tokens.to(self.weight.device)).cpu()
+            labels = labels.cpu().long()
+            if labels.numel() and not 0 <= int(labels.min()) <= int(labels.max()) < classes:
+                raise ValueError(f"labels must be class indices in [0, {classes}), got {labels.tolist()}.")
+            keys = (labels.unsqueeze(1) * rows + ids)[ids > 0]
+            counts.index_add_(0, keys, torch.ones(len(keys), dtype=torch.float64))
+        counts = counts.view(classes, rows)
+        seen = counts.sum(0) > 0
+        n_seen = int(seen.sum())
+        log_p = torch.log((counts + alpha) / (counts.sum(1, keepdim=True) + alpha * max(n_seen, 1)))
+        weight = (log_p - log_p.mean(0, keepdim=True)) * seen
+        self.weight.copy_(weight.T.to(self.weight.dtype))
+        return n_seen
