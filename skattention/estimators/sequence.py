@@ -50,7 +50,10 @@ _POOLING_DOC = """    pooling : {"attention", "mean", "max", "sum", "cls", "comb
         model over the sequence's bag of 1- to ``ngrams``-grams (unigrams by
         vocabulary id, longer n-grams hashed, as in fastText), trained with
         the network as a product of experts: the evidence a TF-IDF + logistic
-        regression baseline uses, from the first step. ``0`` turns it off;
+        regression baseline uses, from the first step; the classifier's
+        rows start from multinomial naive Bayes on the training split (the
+        callback ``"ngram_init"``, :class:`~skattention.callbacks.NaiveBayesInit`;
+        ``callbacks__ngram_init=None`` starts them at zero). ``0`` turns it off;
         ``"auto"`` is 2 for the classifier and 0 for the regressor (where it
         did not help on ESOL's training folds).
         Numeric input ignores it. See the user guide, "N-gram scores".
